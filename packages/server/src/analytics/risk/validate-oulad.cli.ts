@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_OULAD_DIR } from './load-oulad-presentation.ts';
-import { validateOulad, type OutcomeAuc, type OuladValidationReport } from './oulad-validation.ts';
+import { validateOulad, type OuladValidationReport } from './oulad-validation.ts';
 
 function integerList(text: string, flag: string): number[] {
   const values = text.split(',').map((t) => Number(t.trim()));
@@ -20,23 +20,22 @@ function integerList(text: string, flag: string): number[] {
   return values;
 }
 
-function cell(o: OutcomeAuc): string {
-  const auc = Number.isNaN(o.auc) ? '   n/a' : o.auc.toFixed(3);
-  const se = Number.isNaN(o.standardError) ? '' : ` ±${o.standardError.toFixed(3)}`;
-  return `${String(o.positives).padStart(4)}  ${auc}${se}`;
+function auc(x: number): string {
+  return Number.isNaN(x) ? 'n/a' : x.toFixed(3);
 }
 
 function table(r: OuladValidationReport): string {
+  const widths = [5, 10, 14, 8, 8, 16, 8, 8, 12];
+  const line = (cells: readonly (string | number)[]): string => cells.map((c, i) => String(c).padStart(widths[i] ?? 8)).join('');
   const lines = [
     `Dropout risk vs real outcomes: OULAD ${r.module} ${r.presentation} (window ${r.windowDays} d, ` +
       `"inactive next" = no click in the next ${r.horizonDays} d, ${r.secondsPerClick} s per click, ${r.quizResources} quiz resources)`,
     '',
-    '  day  students | withdrawn: pos  AUC ±se   | inactive next: pos  AUC ±se | mean score',
+    line(['day', 'students', 'withdrawn', 'AUC', '±se', 'inactive next', 'AUC', '±se', 'mean score']),
   ];
   for (const d of r.days) {
-    lines.push(
-      `${String(d.day).padStart(5)}  ${String(d.students).padStart(8)} |            ${cell(d.withdrawn)} |                ${cell(d.inactiveNext)} | ${d.meanScore.toFixed(3)}`,
-    );
+    lines.push(line([d.day, d.students, d.withdrawn.positives, auc(d.withdrawn.auc), auc(d.withdrawn.standardError),
+      d.inactiveNext.positives, auc(d.inactiveNext.auc), auc(d.inactiveNext.standardError), d.meanScore.toFixed(3)]));
   }
   lines.push('', r.attribution);
   return lines.join('\n');

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { loadSecrets, type Secrets } from '../core/secrets.ts';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
+import { createApiKeyService, type ApiKeyService } from '../access/api-keys.ts';
+import { createTenantService, type TenantService } from '../access/tenants.ts';
+import { createPseudonymizer, type Pseudonymizer } from '../privacy/pseudonym.ts';
+import { createSaltService, type SaltService } from '../privacy/salts.ts';
+import { defaultRetentionSource, type RetentionPolicySource } from '../lifecycle/retention-defaults.ts';
+import { createDedupeIndex, type DedupeIndex } from '../ingest/dedupe-index.ts';
+import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
+import { createSessionizer, SESSION_INACTIVITY_MS, type Sessionizer } from '../ingest/sessionizer.ts';
+import { createSubjectDirectory, type SubjectDirectory } from '../ingest/subject-directory.ts';
+import { createIngestWriter, type IngestWriter } from '../ingest/writer.ts';
+import { createDuckDbStore, type DuckDbStore } from '../store/duckdb/index.ts';
+
+/** Everything a delivery layer (HTTP, CLI, jobs) calls. Built once, by `createServices`. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  secrets: Secrets;
+  store: DuckDbStore;
+  audit: AuditLog;
+  keys: ApiKeyService;
+  tenants: TenantService;
+  pseudonyms: Pseudonymizer;
+  salts: SaltService;
+  retention: RetentionPolicySource;
+  subjects: SubjectDirectory;
+  sessions: Sessionizer;
+  dedupe: DedupeIndex;
+  writer: IngestWriter;
+  ingest: IngestService;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** The composition root: the only place that picks adapters. */
+export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const secrets = loadSecrets(config.dataDir, { pseudonymSecret: config.pseudonymSecret, signingSecret: config.signingSecret });
+  const store = await createDuckDbStore(config.dataDir, clock.now());
+  const metrics = createMetrics();
+  const audit = createAuditLog({ store: store.control, key: secrets.auditKey, clock, headFile: path.join(config.dataDir, 'audit-head.json') });
+  const keys = createApiKeyService({ store: store.control, audit, clock });
+  const tenants = createTenantService({ store: store.control, keys, audit, clock });
+  const pseudonyms = createPseudonymizer(secrets.pseudonymKey);
+  const salts = createSaltService(store.control, clock);
+  const subjects = createSubjectDirectory(store.control);
+  const sessions = createSessionizer();
+  const dedupe = createDedupeIndex(1 << 16, clock.now().getTime());
+
+  // Rebuild what the ingest path keeps in memory: remembered event ids and open sessions.
+  const windowMs = config.dedupeWindowHours * 3600_000;
+  await store.events.dedupeKeysSince(new Date(clock.now().getTime() - windowMs), (chunk) => chunk.forEach((k) => dedupe.add(k)));
+  sessions.restore(await store.events.openSessionsSince(new Date(clock.now().getTime() - SESSION_INACTIVITY_MS)));
+
+  const writer = createIngestWriter({ store: store.events, dedupe, logger, observer: metrics.writer, maxQueuedEvents: config.queueMaxEvents });
+  const retention = defaultRetentionSource;
+  const ingest = createIngestService({ tenants, subjects, sessions, salts, pseudonyms, retention, writer, clock, observer: metrics.ingest });
+
+  return {
+    config, clock, logger, metrics, secrets, store, audit, keys, tenants, pseudonyms, salts, retention,
+    subjects, sessions, dedupe, writer, ingest,
+    async close() {
+      await writer.drain();
+      await keys.flushLastUsed().catch((err: unknown) => logger.warn({ err }, 'could not write key usage times'));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The one registry of error codes. Codes are stable: clients and docs depend on them.
+ * Every code here must be documented in docs/errors.md (a test checks it).
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  /** What happened and what to do, for a person. Specific throws may give a sharper message. */
+  readonly message: string;
+}
+
+export const ERRORS = {
+  EBB_BAD_REQUEST: { status: 400, message: 'The request is malformed. Check the body against the API docs at /docs.' },
+  EBB_INVALID_JSON: { status: 400, message: 'The body is not valid JSON. Send a JSON object.' },
+  EBB_VALIDATION_FAILED: { status: 400, message: 'The request does not match the schema. See details for each problem.' },
+  EBB_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json (or text/plain JSON for /collect).' },
+  EBB_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large. Send at most 1 MiB and 1,000 events per batch.' },
+  EBB_BATCH_TOO_LARGE: { status: 413, message: 'A batch may hold at most 1,000 events. Split it into smaller batches.' },
+  EBB_EVENT_INVALID: { status: 400, message: 'The event does not match the event schema.' },
+  EBB_EVENT_IN_FUTURE: { status: 400, message: 'occurredAt lies more than 5 minutes in the future. Check the client clock.' },
+  EBB_EVENT_TOO_OLD: { status: 400, message: 'occurredAt is older than the deletion age of its category, so it would be deleted at once.' },
+  EBB_UNAUTHENTICATED: { status: 401, message: 'Send a valid API key as "Authorization: Bearer <key>".' },
+  EBB_KEY_REVOKED: { status: 401, message: 'This API key was revoked. Create a new key with "ebb keys create".' },
+  EBB_WRONG_KEY_KIND: { status: 403, message: 'This kind of API key may not call this endpoint.' },
+  EBB_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin is not on the browser key\'s allow-list.' },
+  EBB_FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  EBB_NOT_FOUND: { status: 404, message: 'Nothing exists at this address.' },
+  EBB_TENANT_NOT_FOUND: { status: 404, message: 'No tenant has this id.' },
+  EBB_KEY_NOT_FOUND: { status: 404, message: 'No API key has this id in this tenant.' },
+  EBB_CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
+  EBB_RATE_LIMITED: { status: 429, message: 'Too many requests. Wait for the time in Retry-After, then try again.' },
+  EBB_OVERLOADED: { status: 503, message: 'Ebb is busy writing earlier events. Retry after the time in Retry-After.' },
+  EBB_SHUTTING_DOWN: { status: 503, message: 'Ebb is shutting down. Retry after the time in Retry-After.' },
+  EBB_STORE_LOCKED: { status: 503, message: 'Another process holds the data directory. Stop it, or run the command while "ebb serve" is running so it is sent to the server.' },
+  EBB_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid. Fix the named setting and start again.' },
+  EBB_AUDIT_CHAIN_BROKEN: { status: 500, message: 'The audit log chain does not verify: an entry was edited, removed or reordered.' },
+  EBB_INTERNAL: { status: 500, message: 'Something went wrong inside Ebb. The server log has the details under the request id.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class EbbError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: { details?: unknown; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message ?? ERRORS[code].message, { cause: options.cause });
+    this.name = 'EbbError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  toBody(): { error: { code: string; message: string; details?: unknown } } {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export function isEbbError(e: unknown): e is EbbError {
+  return e instanceof EbbError;
+}

@@ -1,0 +1,66 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { LIMITS } from '@ebb/contracts';
+import type { Services } from '../app/services.ts';
+import { EbbError } from '../core/errors.ts';
+import { createErrorHandler, sendError } from './errors.ts';
+import { requireAccessDeclarations, type RouteAccess } from './access-declaration.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { ingestRoutes } from './routes/ingest.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+
+export interface HttpApp {
+  app: FastifyInstance;
+  /** Every route and its declared access, for the authorisation matrix. */
+  routes: Array<{ method: string; url: string; access: RouteAccess }>;
+}
+
+/** Route plugins, in one list: adding a file here is how a route reaches the server. */
+const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes];
+
+export async function createHttpApp(s: Services): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: s.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    // Request logs carry method, route template, status and time only: never URLs (query strings
+    // may hold keys) nor addresses.
+    disableRequestLogging: true,
+    bodyLimit: LIMITS.batchMaxBytes,
+    trustProxy: s.config.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+  const routes: HttpApp['routes'] = [];
+  requireAccessDeclarations(app, routes);
+
+  // Browsers' sendBeacon sends text/plain; it is parsed as JSON with the same protections.
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: LIMITS.batchMaxBytes }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 400 || s.logger.isLevelEnabled('debug')) {
+      req.log[reply.statusCode >= 500 ? 'warn' : 'debug']({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+  });
+
+  // Schemas on routes document the API; validation is done with the wire schemas (zod) in the
+  // handlers, so every refusal carries Ebb's own error codes.
+  app.setValidatorCompiler(() => () => true);
+  app.setErrorHandler(createErrorHandler(s.logger));
+  app.setNotFoundHandler((req, reply) => sendError(reply, new EbbError('EBB_NOT_FOUND', `Nothing exists at ${req.method} ${req.url.split('?')[0]}. The API is described at /docs.`)));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ebb API', version: '1', description: 'Privacy-first activity analytics. Errors are {"error": {"code", "message", "details"}} with codes listed in docs/errors.md.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  for (const plugin of ROUTES) await app.register(plugin(s));
+  return { app, routes };
+}

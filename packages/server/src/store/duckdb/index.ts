@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openDuckDb } from './connection.ts';
+import { createDuckDbControlStore } from './control-store.ts';
+import { createDuckDbEventStore } from './event-store.ts';
+import { migrate } from './migrate.ts';
+import type { Store } from '../ports.ts';
+
+export interface DuckDbStore extends Store {
+  /** For adapter-level code (lifecycle passes, metric queries) that lives beside this adapter. */
+  connect: () => ReturnType<Awaited<ReturnType<typeof openDuckDb>>['connect']>;
+}
+
+/** Opens (creating if needed) `ebb.duckdb` in the data directory and applies pending migrations.
+ * Pass ':memory:' as dataDir for an in-memory store (tests). */
+export async function createDuckDbStore(dataDir: string, now: Date = new Date()): Promise<DuckDbStore> {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    file = path.join(dataDir, 'ebb.duckdb');
+  }
+  const handle = await openDuckDb(file);
+  const writeDb = await handle.connect();
+  const controlDb = await handle.connect();
+  const readDb = await handle.connect();
+  await migrate(controlDb, now);
+  return {
+    events: createDuckDbEventStore(writeDb, readDb),
+    control: createDuckDbControlStore(controlDb),
+    connect: () => handle.connect(),
+    async close() {
+      handle.close();
+    },
+  };
+}

@@ -51,7 +51,7 @@ export const INVENTORY = {
     category: null,
     purpose: 'Hash-chained record of privacy actions. Holds internal ids and counts only, never raw identifiers.',
     columns: {
-      seq: 'none', at: 'none', tenant_id: 'none', actor: 'none', action: 'none', target: 'none', details: 'none',
+      seq: 'none', recorded_at: 'none', tenant_id: 'none', actor: 'none', action: 'none', target: 'none', details: 'none',
       prev_hash: 'none', hash: 'none',
     },
   },

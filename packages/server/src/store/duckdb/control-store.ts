@@ -30,7 +30,7 @@ const toKey = (r: Row): ApiKeyRecord => ({
 
 const toAudit = (r: Row): AuditEntry => ({
   seq: Number(r.seq),
-  at: date(r.at)!,
+  at: date(r.recorded_at)!,
   tenantId: r.tenant_id == null ? null : String(r.tenant_id),
   actor: String(r.actor),
   action: String(r.action),

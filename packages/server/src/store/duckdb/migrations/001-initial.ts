@@ -35,7 +35,7 @@ CREATE TABLE subjects (
 
 CREATE TABLE audit_log (
   seq BIGINT PRIMARY KEY,
-  at TIMESTAMPTZ NOT NULL,
+  recorded_at TIMESTAMPTZ NOT NULL,
   tenant_id VARCHAR,
   actor VARCHAR NOT NULL,
   action VARCHAR NOT NULL,

@@ -1,0 +1,2 @@
+/** Disclosure control for exact (anonymized-level) tables. */
+export * from './complementary-suppression.ts';

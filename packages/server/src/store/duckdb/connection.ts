@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { EbbError } from '../../core/errors.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -13,6 +13,12 @@ export interface Db {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/** JS arrays become DuckDB lists (bind them with a cast, e.g. `$2::VARCHAR[]`). */
+function bindable(params: Params): Params {
+  if (!Array.isArray(params)) return params;
+  return params.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : p));
+}
+
 function wrap(raw: DuckDBConnection): Db {
   // DuckDB runs one statement at a time per connection; calls on one connection are queued here
   // so a transaction on it is never interleaved with another caller's statements.
@@ -23,12 +29,12 @@ function wrap(raw: DuckDBConnection): Db {
     return next;
   };
   let inTransaction = false;
-  const exec = async (sql: string, params?: Params) => (params ? raw.run(sql, params) : raw.run(sql));
+  const exec = async (sql: string, params?: Params) => (params ? raw.run(sql, bindable(params)) : raw.run(sql));
   const db: Db = {
     raw,
     run: (sql, params) => (inTransaction ? exec(sql, params).then(() => undefined) : serial(() => exec(sql, params).then(() => undefined))),
     all: async <T extends Row>(sql: string, params?: Params) => {
-      const go = async () => (await (params ? raw.runAndReadAll(sql, params) : raw.runAndReadAll(sql))).getRowObjectsJS() as T[];
+      const go = async () => (await (params ? raw.runAndReadAll(sql, bindable(params)) : raw.runAndReadAll(sql))).getRowObjectsJS() as T[];
       return inTransaction ? go() : serial(go);
     },
     one: async <T extends Row>(sql: string, params?: Params) => (await db.all<T>(sql, params))[0] ?? null,

@@ -96,7 +96,7 @@ export function createDuckDbControlStore(db: Db): ControlStore {
     async findSubjects(tenantId, pseudonyms) {
       if (pseudonyms.length === 0) return [];
       const rows = await db.all(
-        'SELECT id, tenant_id, pseudonym, kind, consent_state FROM subjects WHERE tenant_id = $1 AND pseudonym IN (SELECT unnest($2::VARCHAR[]))',
+        'SELECT id, tenant_id, pseudonym, kind, consent_state FROM subjects WHERE tenant_id = $1 AND list_contains($2::VARCHAR[], pseudonym)',
         [tenantId, pseudonyms as never],
       );
       return rows.map((r): SubjectRecord => ({

@@ -1,0 +1,10 @@
+export { createClient, type ClientOptions, type ClientStats, type EbbClient, type ErrorFields, type EventFields } from './client.ts';
+export { EbbClientError, type DeliveryProblem } from './client-error.ts';
+export { backoffDelay, parseRetryAfter, type BackoffOptions } from './backoff.ts';
+export { createClassifier, type Classification, type ClassificationRule, type RequestFacts } from './classify.ts';
+export { DEFAULT_RULES } from './default-rules.ts';
+export { maskPath, isIdentifierSegment } from './mask-path.ts';
+export { createRequestRecorder, UNMATCHED_ROUTE, type FinishedRequest, type RequestTrackingOptions } from './request-recorder.ts';
+export { ebbExpress, expressRoute } from './express.ts';
+export { ebbFastify } from './fastify.ts';
+export { ebbNodeHttp, type NodeHttpTrackingOptions } from './node-http.ts';

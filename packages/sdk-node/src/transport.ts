@@ -1,0 +1,64 @@
+import type { IngestResult } from '@ebb/contracts';
+import { parseRetryAfter } from './backoff.ts';
+
+export type SendOutcome =
+  | { kind: 'ok'; result: IngestResult }
+  /** Worth another try: network failure, timeout, 408/425/429/5xx. */
+  | { kind: 'retry'; status?: number; retryAfterMs: number | null; reason: 'network' | 'timeout' | 'http'; message: string }
+  /** Retrying would not help: the key, the origin or every event was refused. */
+  | { kind: 'fail'; status: number; allRejected: boolean; message: string };
+
+export interface TransportOptions {
+  endpoint: string;
+  key: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  now: () => number;
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Sends one batch to `POST /api/v1/events` and says what happened; never throws. */
+export function createTransport(options: TransportOptions) {
+  const url = new URL('/api/v1/events', options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`).href;
+  const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
+
+  return async function send(body: string): Promise<SendOutcome> {
+    let res: Response;
+    try {
+      res = await options.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs) });
+    } catch (err) {
+      const timeout = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError';
+      return { kind: 'retry', reason: timeout ? 'timeout' : 'network', retryAfterMs: null, message: timeout ? `no answer within ${options.timeoutMs} ms` : String((err as Error)?.message ?? err) };
+    }
+    let text = '';
+    try {
+      text = await res.text();
+    } catch {
+      // The body was cut off; the status is still meaningful.
+    }
+    if (res.status === 200) {
+      try {
+        return { kind: 'ok', result: JSON.parse(text) as IngestResult };
+      } catch {
+        return { kind: 'ok', result: { accepted: 0, duplicates: 0, dropped: 0, rejected: [] } };
+      }
+    }
+    const code = errorCode(text);
+    const message = `Ebb answered ${res.status}${code ? ` ${code}` : ''}`;
+    if (RETRYABLE.has(res.status)) {
+      return { kind: 'retry', reason: 'http', status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), options.now()), message };
+    }
+    // A 400 carrying rejections means every event was invalid; other 4xx are configuration problems.
+    return { kind: 'fail', status: res.status, allRejected: res.status === 400 && code !== null && code.startsWith('EBB_EVENT_'), message };
+  };
+}
+
+function errorCode(text: string): string | null {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
+}

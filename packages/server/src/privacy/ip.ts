@@ -46,7 +46,8 @@ export function parseIpv6(input: string): number[] | null {
   const tailText = gap < 0 ? '' : s.slice(gap + 2);
   const head = headText === '' ? [] : headText.split(':');
   const tail = tailText === '' ? [] : tailText.split(':');
-  const last = tail.length > 0 ? tail : head;
+  // An embedded IPv4 can only be the last thing written.
+  const last = gap >= 0 ? tail : head;
   const groups: number[] = [];
   const lastText = last[last.length - 1];
   let v4 = -1;

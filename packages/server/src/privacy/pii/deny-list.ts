@@ -25,7 +25,8 @@ import type { RedactionKind } from './redactions.ts';
  *   links events to a subject through its pseudonym (P2), so an id in props would undo that.
  * - A `word` match is not applied when the key ends with a qualifier that describes the value
  *   instead of holding it ("email_verified", "phone_type", "password_strength", "ip_country").
- * - Plurals of `word` entries match ("emails", "ip_addresses").
+ * - Plurals of `word` entries match ("emails", "ip_addresses"), and a few unambiguous entries
+ *   match at the end of glued lower-case words ("useremail", "newpassword").
  * - "location" alone is not denied: in web analytics it is most often the page URL. Its value is
  *   still scrubbed as text like every other string.
  * - A few German, French and Spanish terms are included for the tenants Ebb is first deployed for.
@@ -132,6 +133,13 @@ const QUALIFIERS = new Set([
   'format', 'provided', 'present', 'required', 'changed', 'updated', 'error', 'errors', 'consent', 'optin', 'exists',
   'country', 'accepted', 'declined', 'allowed',
 ]);
+
+/**
+ * Entries also found at the end of a glued lower-case word ("useremail", "newpassword",
+ * "billingaddress"). Only these: "phone" would catch "smartphone", "ip" would catch "zip".
+ */
+const GLUED_SUFFIXES = ['email', 'password', 'passwd', 'address', 'birthday', 'birthdate', 'username', 'firstname',
+  'lastname', 'fullname', 'surname', 'postcode', 'zipcode', 'latitude', 'longitude', 'phonenumber'];
 
 const MAX_WINDOW = 4;
 const CACHE_LIMIT = 10_000;
@@ -249,6 +257,14 @@ export function createKeyDenyList(extraKeys: readonly string[] = []): KeyDenyLis
           best = better(best, rules.get(joined.slice(0, -1)), at);
           if (joined.endsWith('es')) best = better(best, rules.get(joined.slice(0, -2)), at);
         }
+      }
+    }
+    if (best !== null) return best.kind;
+    for (let i = 0; i < n; i++) {
+      const word = words[i]!;
+      if (i < n - 1 && qualified) continue;
+      for (const suffix of GLUED_SUFFIXES) {
+        if (word.length > suffix.length && word.endsWith(suffix)) best = better(best, rules.get(suffix), { atEnd: true, whole: false, qualified, plural: false });
       }
     }
     return best === null ? null : best.kind;

@@ -16,8 +16,8 @@ import { colonCount, digitCount, dotCount, hasAt, hasEquals, hasPercent, hasQuot
  */
 export interface Detector {
   readonly kind: RedactionKind;
-  /** False when the text (by its profile) cannot hold a match: the detector is skipped. */
-  readonly mayMatch: (profile: number) => boolean;
+  /** False when the text (by its profile, see text-profile.ts) cannot hold a match: the detector is skipped. */
+  readonly mayMatch: (profile: number, s: string) => boolean;
   /** Replaces every match and counts it in `r`; returns `s` itself when nothing matched. */
   readonly redact: (s: string, r: Redactions) => string;
 }
@@ -121,9 +121,9 @@ export function redactEmails(s: string, r: Redactions): string {
 const SECRET_PATTERN = new RegExp(
   [
     // "Bearer <token>" / "Basic <base64>": group 1 is the scheme kept in the output.
-    String.raw`(?<![A-Za-z0-9_-])([Bb]earer\s+|Basic\s+)[A-Za-z0-9._~+\/-]+=*`,
+    String.raw`(?<![A-Za-z0-9_])([Bb]earer\s+|Basic\s+)[A-Za-z0-9._~+\/-]+=*`,
     // JWT / JWS / JWE: a base64url JSON header always starts with "eyJ" ('{"').
-    String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,3}`,
+    String.raw`(?<![A-Za-z0-9_])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,3}`,
     // Stripe secret and restricted keys, GitHub tokens, AWS access key ids, Slack tokens,
     // GitLab personal tokens, Google API keys, OpenAI-style keys, npm tokens.
     String.raw`(?<![A-Za-z0-9])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:AKIA|ASIA)[A-Z0-9]{16}|xox[abposr]-[A-Za-z0-9-]{8,}|glpat-[A-Za-z0-9_-]{20,}|AIza[A-Za-z0-9_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})`,
@@ -152,6 +152,15 @@ const decideSecret: Decide = (m, r) => {
   addRedaction(r, 'secret');
   return redactionMarker('secret');
 };
+
+/**
+ * Prefixed keys and JWTs are 13+ token characters long; only "Bearer"/"Basic" credentials can be
+ * shorter (8+), and those need the scheme word, found by a native substring search.
+ */
+function mayHoldSecret(p: number, s: string): boolean {
+  const run = longestTokenRun(p);
+  return run >= 13 || (run >= 8 && (s.includes('earer') || s.includes('Basic')));
+}
 
 export function redactSecrets(s: string, r: Redactions): string {
   return replaceMatches(s, SECRET_PATTERN, decideSecret, r);
@@ -371,12 +380,14 @@ const IPV6_CANDIDATE = /(?<![A-Za-z0-9_.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){
 
 const decideIpv6: Decide = (m, r) => {
   const text = m[0];
-  // "std::string", "12:30:45" and MAC addresses are not addresses; "::" and "::1" say nothing.
+  // "std::string", "12:30:45" and MAC addresses are not addresses. Fewer than three written
+  // groups ("::", "::1", "fe80::1") are special addresses that say nothing about anyone (an
+  // embedded IPv4 counts as two groups; alone, "::1.2.3.4" is left to the IPv4 detector).
   const groups = parseIpv6(text);
   if (groups === null) return null;
-  let named = 0;
-  for (const part of text.split(':')) if (part !== '') named++;
-  if (named < 2) return null;
+  let written = 0;
+  for (const part of text.split(':')) if (part !== '') written += part.includes('.') ? 2 : 1;
+  if (written < 3) return null;
   addRedaction(r, 'ip');
   return redactionMarker('ip');
 };
@@ -474,7 +485,8 @@ function isPhone(s: string, a: number, b: number): boolean {
   let shortGroup = false;
   for (let g = a; g <= b; g++) {
     n += groupLength(g);
-    if (g > a && groupLength(g) === 1) shortGroup = true;
+    // The first group of the national number may be one digit ("+33 6 12 34 56 78").
+    if (g > (plus ? a + 1 : a) && groupLength(g) === 1) shortGroup = true;
     if (g < b) {
       const sep = gapChar(s, groupEnd[g]!, groupStart[g + 1]!);
       // After "+CC" any separator goes ("+33 6.12.34.56.78").
@@ -597,7 +609,7 @@ export function redactPhones(s: string, r: Redactions): string {
  */
 export const DETECTORS: readonly Detector[] = [
   { kind: 'email', mayMatch: (p) => hasAt(p) || hasPercent(p), redact: redactEmails },
-  { kind: 'secret', mayMatch: (p) => longestTokenRun(p) >= 8, redact: redactSecrets },
+  { kind: 'secret', mayMatch: mayHoldSecret, redact: redactSecrets },
   { kind: 'secret', mayMatch: (p) => hasEquals(p) || hasQuote(p), redact: redactAssignedSecrets },
   { kind: 'secret', mayMatch: (p) => longestTokenRun(p) >= 32, redact: redactRandomTokens },
   { kind: 'iban', mayMatch: (p) => digitCount(p) >= 10, redact: redactIbans },

@@ -14,7 +14,7 @@ export function scrubText(s: string, r: Redactions): string {
   const profile = profileText(s);
   let out = s;
   for (const detector of DETECTORS) {
-    if (detector.mayMatch(profile)) out = detector.redact(out, r);
+    if (detector.mayMatch(profile, s)) out = detector.redact(out, r);
   }
   return out;
 }

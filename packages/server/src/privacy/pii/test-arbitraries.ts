@@ -89,8 +89,8 @@ export const ipv6Arb: fc.Arbitrary<Planted> = fc
     const end = Math.min(8, at + len);
     return `${parts.slice(0, at).join(':')}::${parts.slice(end).join(':')}`;
   })
-  // At least two written groups: "::" and "::1" say nothing about anyone.
-  .filter((text) => text.split(':').filter((p) => p !== '').length >= 2)
+  // At least three written groups: "::1" or "fe80::1" say nothing about anyone.
+  .filter((text) => text.split(':').filter((p) => p !== '').length >= 3)
   .map((text) => plant('ip', text));
 
 function luhnCheckDigit(body: string): string {

@@ -38,7 +38,7 @@ export function createRandomSource(options: RandomSourceOptions = {}): RandomSou
   function uniformBelow(n: bigint): bigint {
     if (n < 1n) throw new RangeError(`uniformBelow needs n >= 1, got ${n}`);
     if (n === 1n) return 0n;
-    const bits = (n - 1n).toString(2).length;
+    const bits = bitLength(n - 1n);
     const bytes = Math.ceil(bits / 8);
     const drop = BigInt(bytes * 8 - bits);
     // Draw just enough whole bytes, drop the excess high bits, reject values >= n: P(accept) >= 1/2.
@@ -51,6 +51,13 @@ export function createRandomSource(options: RandomSourceOptions = {}): RandomSou
   }
 
   return { byte, uniformBelow };
+}
+
+const TWO_POW_32 = 2n ** 32n;
+
+/** Number of bits of x >= 1 (the samplers mostly ask for small x, where clz32 is much cheaper). */
+function bitLength(x: bigint): number {
+  return x < TWO_POW_32 ? 32 - Math.clz32(Number(x)) : x.toString(2).length;
 }
 
 let shared: RandomSource | undefined;

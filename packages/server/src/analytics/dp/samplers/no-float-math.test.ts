@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  */
 const FORBIDDEN = /\bMath\s*\.\s*(random|log|log1p|log2|log10|exp|expm1)\b|\bMath\s*\[/;
 
-export function findForbiddenMath(source: string): string[] {
+function findForbiddenMath(source: string): string[] {
   // Comments may name the banned calls (to explain the ban); code may not.
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   return code.split('\n').filter((line) => FORBIDDEN.test(line));
@@ -16,6 +16,8 @@ export function findForbiddenMath(source: string): string[] {
 
 const dir = new URL('.', import.meta.url).pathname;
 const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const engineDir = new URL('..', import.meta.url).pathname;
+const engineSources = (readdirSync(engineDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
 describe('sampler sources', () => {
   it('cover the sampler files', () => {
@@ -24,6 +26,11 @@ describe('sampler sources', () => {
 
   it.each(sources)('%s uses no Math.random, Math.log or Math.exp', (file) => {
     expect(findForbiddenMath(readFileSync(join(dir, file), 'utf8'))).toEqual([]);
+  });
+
+  it.each(engineSources)('dp/%s uses no Math.random (only the OS CSPRNG feeds the engine)', (file) => {
+    const code = readFileSync(join(engineDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    expect(code).not.toMatch(/\bMath\s*\.\s*random\b/);
   });
 
   it('negative control: the scan catches each banned call', () => {

@@ -34,6 +34,16 @@ export const UNMATCHED_ROUTE = '(unmatched)';
 
 const defaultSkip = (method: string) => method === 'OPTIONS' || method === 'HEAD';
 
+/** The app's callback, or undefined when it throws: its bug must not cost the event. */
+function attempt<A extends unknown[], R>(fn: ((...args: A) => R) | undefined, ...args: A): R | undefined {
+  if (!fn) return undefined;
+  try {
+    return fn(...args);
+  } catch {
+    return undefined;
+  }
+}
+
 /** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is sent as the IPv4 address it is. */
 function plainIp(ip: string): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
@@ -67,10 +77,10 @@ export function createRequestRecorder<Req>(client: EbbClient, options: RequestTr
       const durationMs = Math.round(done.durationMs * 1000) / 1000;
       const fields: EventFields = {
         occurredAt: Math.round(Date.now() - durationMs),
-        props: { method: facts.method, route: facts.route, status: facts.status, duration_ms: durationMs, ...options.props?.(req, facts) },
+        props: { method: facts.method, route: facts.route, status: facts.status, duration_ms: durationMs, ...attempt(options.props, req, facts) },
       };
       if (kind.category !== undefined) fields.category = kind.category;
-      const userId = options.userId?.(req);
+      const userId = attempt(options.userId, req);
       if (userId !== null && userId !== undefined && userId !== '') {
         const id = String(userId);
         if (id.length <= LIMITS.userIdMaxLength) fields.userId = id;

@@ -59,7 +59,7 @@ async function load(url: string, key: string | null, batch: number, connections:
     duration: SECONDS,
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     requests: [{
-      setupRequest: (req: Record<string, unknown>) => {
+      setupRequest: (req: any) => {
         const n = counter++;
         req.body = templates[n % templates.length]!.replaceAll('@@', `${n}`).replaceAll('@T@', new Date().toISOString());
         return req;

@@ -53,9 +53,15 @@ const text = (max: number = LIMITS.textMaxLength) => z.string().max(max);
 const identifier = z.string().min(1).max(LIMITS.idMaxLength);
 
 /** An ISO 8601 timestamp with a time zone, or milliseconds since the epoch. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
 export const Timestamp = z.union([
-  z.iso.datetime({ offset: true }),
-  z.number().int().min(946684800000).max(4102444800000),
+  z.iso.datetime({ offset: true }).refine((s) => {
+    const t = Date.parse(s);
+    return t >= EARLIEST && t < LATEST;
+  }, 'occurredAt must lie between 2000 and 2100'),
+  z.number().int().min(EARLIEST).max(LATEST),
 ]);
 
 export const PageInput = z.strictObject({

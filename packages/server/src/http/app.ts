@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { LIMITS } from '@ebb/contracts';
@@ -24,7 +24,7 @@ export async function createHttpApp(s: Services): Promise<HttpApp> {
     loggerInstance: s.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     // Request logs carry method, route template, status and time only: never URLs (query strings
     // may hold keys) nor addresses.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.batchMaxBytes,
     trustProxy: s.config.trustProxy,
     onProtoPoisoning: 'error',

@@ -59,17 +59,19 @@ describe('crash safety', () => {
     };
     const clients = [client(), client(), client(), client()];
     await new Promise((r) => setTimeout(r, 1500));
+    const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGKILL');
     killed = true;
     await Promise.all(clients);
-    await new Promise((r) => server.once('exit', r));
+    await exited;
     expect(acked.size).toBeGreaterThan(100);
 
     // Restart; clients retry every batch they sent (acknowledged or not), as the SDKs do.
     server = await startServer(port);
     for (const batch of sent) expect((await post(batch)).status).toBe(200);
+    const stopped = new Promise((r) => server.once('exit', r));
     server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopped;
 
     const store = await createDuckDbStore(dataDir);
     const db = await store.connect();

@@ -30,9 +30,10 @@ describe('POST /api/v1/events', () => {
     expect(String(row!.page_path)).toContain('utm_source=news');
     expect(String(row!.page_path)).not.toContain('a@b.org');
     expect(String(row!.page_path)).not.toContain('#top');
-    expect(JSON.stringify(row)).not.toContain('learner-42');
-    expect(JSON.stringify(row)).not.toContain('learner-99');
-    expect(JSON.stringify(row)).not.toContain('203.0.113.77');
+    const text = JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text).not.toContain('learner-42');
+    expect(text).not.toContain('learner-99');
+    expect(text).not.toContain('203.0.113.77');
     const [subject] = await t.query<{ id: string; pseudonym: string }>('SELECT id, pseudonym FROM subjects');
     expect(row!.subject_id).toBe(subject!.id);
     expect(subject!.pseudonym).toBe(t.services.pseudonyms.subject(t.tenant.tenantId, 'learner-42'));
@@ -53,7 +54,7 @@ describe('POST /api/v1/events', () => {
 
   it('stores the valid events of a batch and reports the others by index', async () => {
     const before = await count();
-    const res = await t.send([{ type: 'badge_earned' }, { type: 42 }, { type: 'quest_viewed', occurredAt: '2999-01-01T00:00:00Z' }]);
+    const res = await t.send([{ type: 'badge_earned' }, { type: 42 }, { type: 'quest_viewed', occurredAt: new Date(Date.now() + 3600_000).toISOString() }]);
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([[1, 'EBB_EVENT_INVALID'], [2, 'EBB_EVENT_IN_FUTURE']]);

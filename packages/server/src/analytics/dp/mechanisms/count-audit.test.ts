@@ -23,6 +23,8 @@ const NIGHTLY = process.env['EBB_DP_AUDIT'] === 'nightly';
 const N = NIGHTLY ? 1_000_000 : 200_000;
 const TOLERANCE = NIGHTLY ? 0.0025 : 0.005;
 const VOTES = NIGHTLY ? 9 : 3;
+/** Per test; the nightly sizing draws up to 18 million outputs per test. */
+const TIMEOUT = NIGHTLY ? 600_000 : 60_000;
 
 interface SessionRow {
   readonly learner: string;
@@ -91,29 +93,29 @@ describe('empirical epsilon audit of the count mechanism', () => {
   it.each([
     ['1', rational(1n)],
     ['1/2', rational(1n, 2n)],
-  ])('active learners at epsilon %s pass', (label, epsilon) => {
+  ])('active learners at epsilon %s pass', { timeout: TIMEOUT }, (label, epsilon) => {
     const result = audit(`active:${label}`, activeLearners(epsilon), d, dPrime, toNumber(epsilon));
     expect(result.passed, `test values ${result.values.join(', ')}`).toBe(true);
   });
 
-  it.runIf(NIGHTLY)('active learners at epsilon 2 pass (nightly sizing)', () => {
+  it.runIf(NIGHTLY)('active learners at epsilon 2 pass (nightly sizing)', { timeout: TIMEOUT }, () => {
     const epsilon = rational(2n);
     const result = audit('active:2', activeLearners(epsilon), d, dPrime, toNumber(epsilon));
     expect(result.passed, `test values ${result.values.join(', ')}`).toBe(true);
   });
 
-  it('session count with m = 2 and sensitivity 2 passes at epsilon 1', () => {
+  it('session count with m = 2 and sensitivity 2 passes at epsilon 1', { timeout: TIMEOUT }, () => {
     const result = audit('sessions:m2', sessionCount(2, 2, rational(1n)), d, dPrime, 1);
     expect(result.passed, `test values ${result.values.join(', ')}`).toBe(true);
   });
 
-  it('negative control: noise for epsilon 1.15 claimed as epsilon 1 fails', () => {
+  it('negative control: noise for epsilon 1.15 claimed as epsilon 1 fails', { timeout: TIMEOUT }, () => {
     const result = audit('control:eps', activeLearners(rational(23n, 20n)), d, dPrime, 1);
     expect(result.passed).toBe(false);
     for (const v of result.values) expect(v).toBeGreaterThan(TOLERANCE * 10);
   });
 
-  it('negative control: a learner adding 2 sessions to noise sized for sensitivity 1 fails', () => {
+  it('negative control: a learner adding 2 sessions to noise sized for sensitivity 1 fails', { timeout: TIMEOUT }, () => {
     const result = audit('control:sensitivity', sessionCount(2, 1, rational(1n)), d, dPrime, 1);
     expect(result.passed).toBe(false);
     for (const v of result.values) expect(v).toBeGreaterThan(TOLERANCE * 20);

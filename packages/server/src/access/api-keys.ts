@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock.ts';
 import { EbbError } from '../core/errors.ts';
 import { randomToken, uuidv7 } from '../core/ids.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { ApiKeyKind, ApiKeyRecord, ControlStore } from '../store/ports.ts';
+import type { ApiKeyKind, ApiKeyRecord, ControlStore, KeyScope } from '../store/ports.ts';
+import { ALLOWED_SCOPES, DEFAULT_SCOPES } from './roles.ts';
 
 /** What a caller learns about a key; never the hash. */
 export interface ApiKeyInfo {
@@ -13,6 +14,7 @@ export interface ApiKeyInfo {
   name: string;
   prefix: string;
   allowedOrigins: string[];
+  scopes: KeyScope[];
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -20,7 +22,14 @@ export interface ApiKeyInfo {
 
 export interface ApiKeyService {
   /** Creates a key and returns it whole, the only time it is ever shown. */
-  create(input: { tenantId: string; kind: ApiKeyKind; name?: string; allowedOrigins?: string[]; actor: string }): Promise<{ key: string; info: ApiKeyInfo }>;
+  create(input: {
+    tenantId: string; kind: ApiKeyKind; name?: string; allowedOrigins?: string[];
+    /** Admin and read keys only; defaults per kind (access/roles.ts). */
+    scopes?: KeyScope[];
+    /** Scopes the creator may hand out (a key creating a key cannot give more than it holds); all when absent. */
+    grantable?: ReadonlySet<KeyScope>;
+    actor: string;
+  }): Promise<{ key: string; info: ApiKeyInfo }>;
   /** The key record for a presented secret, or an error saying why it is refused. */
   authenticate(presented: string | undefined): Promise<ApiKeyRecord>;
   list(tenantId: string): Promise<ApiKeyInfo[]>;
@@ -42,6 +51,7 @@ export const toKeyInfo = (k: ApiKeyRecord): ApiKeyInfo => ({
   name: k.name,
   prefix: k.prefix,
   allowedOrigins: k.allowedOrigins,
+  scopes: k.scopes,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -55,9 +65,17 @@ export function createApiKeyService(deps: { store: ControlStore; audit: AuditLog
   const lastUsed = new Map<string, Date>();
 
   return {
-    async create({ tenantId, kind, name, allowedOrigins, actor }) {
+    async create({ tenantId, kind, name, allowedOrigins, scopes, grantable, actor }) {
       const tenant = await store.getTenant(tenantId);
       if (!tenant) throw new EbbError('EBB_TENANT_NOT_FOUND', `No tenant has the id "${tenantId}". List tenants with "ebb tenant list".`);
+      const granted = [...new Set(scopes ?? DEFAULT_SCOPES[kind])];
+      const notAllowed = granted.filter((sc) => !ALLOWED_SCOPES[kind].includes(sc));
+      if (notAllowed.length > 0) {
+        throw new EbbError('EBB_VALIDATION_FAILED', `A ${kind} key may not hold ${notAllowed.join(', ')}; it may hold ${ALLOWED_SCOPES[kind].join(', ') || 'no scopes (it can only send events)'}.`);
+      }
+      if ((kind === 'admin' || kind === 'read') && granted.length === 0) throw new EbbError('EBB_VALIDATION_FAILED', `A ${kind} key needs at least one scope.`);
+      const beyond = grantable ? granted.filter((sc) => !grantable.has(sc)) : [];
+      if (beyond.length > 0) throw new EbbError('EBB_FORBIDDEN', `This credential may not hand out ${beyond.join(', ')}, which it does not hold itself.`);
       const key = `ebb_${KIND_TAG[kind]}_${randomToken(32)}`;
       const record: ApiKeyRecord = {
         id: uuidv7(clock.now().getTime()),
@@ -67,12 +85,13 @@ export function createApiKeyService(deps: { store: ControlStore; audit: AuditLog
         prefix: key.slice(0, PREFIX_LENGTH),
         hash: sha256(key).toString('hex'),
         allowedOrigins: kind === 'browser' ? (allowedOrigins && allowedOrigins.length > 0 ? allowedOrigins : ['*']) : [],
+        scopes: granted,
         createdAt: clock.now(),
         lastUsedAt: null,
         revokedAt: null,
       };
       await store.insertApiKey(record);
-      await audit.record({ tenantId, actor, action: 'api_key.created', target: record.id, details: { kind, prefix: record.prefix, allowedOrigins: record.allowedOrigins } });
+      await audit.record({ tenantId, actor, action: 'api_key.created', target: record.id, details: { kind, prefix: record.prefix, allowedOrigins: record.allowedOrigins, scopes: granted } });
       return { key, info: toKeyInfo(record) };
     },
 

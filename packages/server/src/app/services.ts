@@ -7,6 +7,17 @@ import { loadSecrets, type Secrets } from '../core/secrets.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import { createApiKeyService, type ApiKeyService } from '../access/api-keys.ts';
 import { createTenantService, type TenantService } from '../access/tenants.ts';
+import { createAccountService, type AccountService } from '../access/accounts.ts';
+import { createConsentService, type ConsentService } from '../access/consents.ts';
+import { createGuardianshipService, type GuardianshipService } from '../access/guardianships.ts';
+import { createLoginService, type LoginService } from '../access/logins.ts';
+import { createMembershipService, type MembershipService } from '../access/memberships.ts';
+import { createPasswordHasher } from '../access/passwords.ts';
+import { createPrincipalResolver, type PrincipalResolver } from '../access/resolve-principal.ts';
+import { createSecretBox, deriveKey } from '../access/secret-box.ts';
+import { createSubjectRows, type SubjectRows } from '../access/subject-rows.ts';
+import { createTokenBuckets, type TokenBuckets } from '../access/token-buckets.ts';
+import { createViewerTokenService, type ViewerTokenService } from '../access/viewer-tokens.ts';
 import { createPseudonymizer, type Pseudonymizer } from '../privacy/pseudonym.ts';
 import { createSaltService, type SaltService } from '../privacy/salts.ts';
 import { defaultRetentionSource, type RetentionPolicySource } from '../lifecycle/retention-defaults.ts';
@@ -36,6 +47,18 @@ export interface Services {
   dedupe: DedupeIndex;
   writer: IngestWriter;
   ingest: IngestService;
+  accounts: AccountService;
+  memberships: MembershipService;
+  logins: LoginService;
+  viewerTokens: ViewerTokenService;
+  /** Subjects by the app's user id, for access control, guardianships and consent. */
+  subjectRows: SubjectRows;
+  guardianships: GuardianshipService;
+  consents: ConsentService;
+  /** Who a request is: API key, viewer token or session cookie. */
+  resolvePrincipal: PrincipalResolver;
+  /** Ingest requests per API key; null when the limit is off. */
+  ingestLimiter: TokenBuckets | null;
   close(): Promise<void>;
 }
 
@@ -69,9 +92,28 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const retention = defaultRetentionSource;
   const ingest = createIngestService({ tenants, subjects, sessions, salts, pseudonyms, retention, writer, clock, observer: metrics.ingest });
 
+  const passwords = createPasswordHasher();
+  const logins = createLoginService({
+    store: store.access, audit, clock, passwords,
+    emailKeySecret: deriveKey(secrets.signingKey, 'login e-mail keys'), csrfSecret: deriveKey(secrets.signingKey, 'csrf tokens'),
+  });
+  const accounts = createAccountService({ store: store.access, audit, clock, passwords, loginKey: logins.emailKey });
+  const memberships = createMembershipService({ store: store.access, control: store.control, accounts, audit, clock });
+  const viewerTokens = createViewerTokenService({
+    store: store.access, control: store.control, audit, clock, secrets: createSecretBox(secrets.signingKey, 'viewer-token secrets'),
+  });
+  const subjectRows = createSubjectRows({ store: store.access, directory: subjects, pseudonyms, clock });
+  const guardianships = createGuardianshipService({ store: store.access, subjects: subjectRows, audit, clock });
+  const consents = createConsentService({ store: store.access, subjects: subjectRows, tenants, audit, clock });
+  const resolvePrincipal = createPrincipalResolver({ keys, viewerTokens, logins, subjects: subjectRows, store: store.access });
+  const ingestLimiter = config.ingestRateLimit > 0
+    ? createTokenBuckets({ capacity: config.ingestRateLimit * 2, refillPerSecond: config.ingestRateLimit, clock })
+    : null;
+
   return {
     config, clock, logger, metrics, secrets, store, audit, keys, tenants, pseudonyms, salts, retention,
     subjects, sessions, dedupe, writer, ingest,
+    accounts, memberships, logins, viewerTokens, subjectRows, guardianships, consents, resolvePrincipal, ingestLimiter,
     async close() {
       await writer.drain();
       await keys.flushLastUsed().catch((err: unknown) => logger.warn({ err }, 'could not write key usage times'));

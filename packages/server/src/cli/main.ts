@@ -2,13 +2,14 @@ import { configHelp } from '../core/config.ts';
 import { ERRORS, isEbbError } from '../core/errors.ts';
 import { parseArgs } from './args.ts';
 import type { Command } from './command.ts';
+import { accountCommand } from './commands/account.ts';
 import { auditCommand } from './commands/audit.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { keysCommand } from './commands/keys.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tenantCommand } from './commands/tenant.ts';
 
-export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, auditCommand, jobsCommand];
+export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, accountCommand, auditCommand, jobsCommand];
 
 function help(): string {
   return [

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { EbbError } from '../core/errors.ts';
-import { API_KEY_KINDS } from '../store/ports.ts';
+import { API_KEY_KINDS, KEY_SCOPES, type KeyScope } from '../store/ports.ts';
 import { JOBS, findJob } from '../jobs/registry.ts';
 import { defineOperation, type Operation } from './operation.ts';
+import { ACCOUNT_OPERATIONS } from './account-operations.ts';
 
 const ACTOR = 'operator:cli';
 const origin = z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin looks like https://app.example.org (scheme and host, no path) or *');
@@ -21,8 +22,11 @@ export const OPERATIONS: ReadonlyArray<Operation<any, any>> = [
   }),
   defineOperation({
     name: 'keys.create',
-    args: z.object({ tenant: z.string().min(1), kind: z.enum(API_KEY_KINDS as ['server', 'browser', 'admin', 'read']), name: z.string().max(100).optional(), origins: z.array(origin).optional() }),
-    run: (s, a) => s.keys.create({ tenantId: a.tenant, kind: a.kind, name: a.name, allowedOrigins: a.origins, actor: ACTOR }),
+    args: z.object({
+      tenant: z.string().min(1), kind: z.enum(API_KEY_KINDS as ['server', 'browser', 'admin', 'read']), name: z.string().max(100).optional(),
+      origins: z.array(origin).optional(), scopes: z.array(z.enum(KEY_SCOPES as [KeyScope, ...KeyScope[]])).optional(),
+    }),
+    run: (s, a) => s.keys.create({ tenantId: a.tenant, kind: a.kind, name: a.name, allowedOrigins: a.origins, scopes: a.scopes, actor: ACTOR }),
   }),
   defineOperation({
     name: 'keys.list',
@@ -56,6 +60,7 @@ export const OPERATIONS: ReadonlyArray<Operation<any, any>> = [
       return job.run(s, { dryRun: a.dryRun, tenantId: a.tenant, progress });
     },
   }),
+  ...ACCOUNT_OPERATIONS,
 ];
 
 export function findOperation(name: string): Operation<any, any> | undefined {

@@ -17,6 +17,8 @@ const SETTINGS = {
   queueMaxEvents: { flag: 'queue-max-events', env: 'EBB_QUEUE_MAX_EVENTS', schema: z.coerce.number().int().min(1000).max(10_000_000), default: 100_000, help: 'events waiting to be written before ingest answers 503' },
   dedupeWindowHours: { flag: 'dedupe-window-hours', env: 'EBB_DEDUPE_WINDOW_HOURS', schema: z.coerce.number().int().min(1).max(24 * 30), default: 48, help: 'how long a client event id is remembered to drop retries' },
   trustProxy: { flag: 'trust-proxy', env: 'EBB_TRUST_PROXY', schema: z.stringbool(), default: false, help: 'take the client address from X-Forwarded-For (behind a reverse proxy)' },
+  ingestRateLimit: { flag: 'ingest-rate-limit', env: 'EBB_INGEST_RATE_LIMIT', schema: z.coerce.number().int().min(0).max(1_000_000), default: 1000, help: 'ingest requests per second per API key, bursts of twice that (0 turns the limit off)' },
+  dashboardOrigins: { flag: 'dashboard-origins', env: 'EBB_DASHBOARD_ORIGINS', schema: z.string().regex(/^(https?:\/\/[^/\s,]+)(,https?:\/\/[^/\s,]+)*$/, 'a comma-separated list of origins such as https://dash.example.org'), default: '', help: 'origins besides Ebb\'s own that may call the API with the dashboard session (CORS)' },
   saltCron: { flag: 'salt-cron', env: 'EBB_SALT_CRON', schema: z.string().min(9), default: '5 0 * * *', help: 'when daily visitor salts rotate (cron, UTC)' },
   retentionCron: { flag: 'retention-cron', env: 'EBB_RETENTION_CRON', schema: z.string().min(9), default: '0 2 * * *', help: 'when the retention job runs (cron, UTC)' },
 } as const;

@@ -5,19 +5,31 @@ import { LIMITS } from '@ebb/contracts';
 import type { Services } from '../app/services.ts';
 import { EbbError } from '../core/errors.ts';
 import { createErrorHandler, sendError } from './errors.ts';
-import { requireAccessDeclarations, type RouteAccess } from './access-declaration.ts';
+import { installAccessHooks } from './access-hooks.ts';
+import { installDashboardCors } from './cors.ts';
+import { requirePermissionDeclarations, type RouteEntry } from './permission-declaration.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { guardianshipRoutes } from './routes/guardianships.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { ingestRoutes } from './routes/ingest.routes.ts';
+import { keyRoutes } from './routes/keys.routes.ts';
+import { memberRoutes } from './routes/members.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
+import { subjectRoutes } from './routes/subjects.routes.ts';
+import { viewerKeyRoutes } from './routes/viewer-keys.routes.ts';
 
 export interface HttpApp {
   app: FastifyInstance;
-  /** Every route and its declared access, for the authorisation matrix. */
-  routes: Array<{ method: string; url: string; access: RouteAccess }>;
+  /** Every route and the permission it names, for the authorisation matrix and docs. */
+  routes: RouteEntry[];
 }
 
 /** Route plugins, in one list: adding a file here is how a route reaches the server. */
-const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes];
+const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes, authRoutes, keyRoutes, memberRoutes, viewerKeyRoutes, guardianshipRoutes, subjectRoutes];
+
+/** Bodies of everything but ingest are small JSON objects. */
+const SMALL_BODY_LIMIT = 64 * 1024;
 
 export async function createHttpApp(s: Services): Promise<HttpApp> {
   const app = Fastify({
@@ -32,7 +44,11 @@ export async function createHttpApp(s: Services): Promise<HttpApp> {
     return503OnClosing: true,
   });
   const routes: HttpApp['routes'] = [];
-  requireAccessDeclarations(app, routes);
+  requirePermissionDeclarations(app, routes);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.rateLimit !== 'ingest') route.bodyLimit ??= SMALL_BODY_LIMIT;
+  });
+  installAccessHooks(app, s);
 
   // Browsers' sendBeacon sends text/plain; it is parsed as JSON with the same protections.
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: LIMITS.batchMaxBytes }, app.getDefaultJsonParser('error', 'error'));
@@ -42,10 +58,8 @@ export async function createHttpApp(s: Services): Promise<HttpApp> {
       req.log[reply.statusCode >= 500 ? 'warn' : 'debug']({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     }
   });
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-  });
+  installSecurityHeaders(app);
+  installDashboardCors(app, s.config.dashboardOrigins ? s.config.dashboardOrigins.split(',') : []);
 
   // Schemas on routes document the API; validation is done with the wire schemas (zod) in the
   // handlers, so every refusal carries Ebb's own error codes.
@@ -56,7 +70,12 @@ export async function createHttpApp(s: Services): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Ebb API', version: '1', description: 'Privacy-first activity analytics. Errors are {"error": {"code", "message", "details"}} with codes listed in docs/errors.md.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (ebb_srv_..., ebb_adm_..., ...) or a viewer token (JWT signed by the app).' },
+          session: { type: 'apiKey', in: 'cookie', name: 'ebb_session', description: 'Dashboard session from POST /api/v1/auth/login; state-changing requests also send X-Ebb-CSRF.' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,10 +1,11 @@
 import type { Job } from './job.ts';
 import { flushKeyUsageJob } from './flush-key-usage.job.ts';
+import { pruneAccessJob } from './prune-access.job.ts';
 import { rotateDedupeJob } from './rotate-dedupe.job.ts';
 import { rotateSaltsJob } from './rotate-salts.job.ts';
 
 /** Every scheduled job. The scheduler runs them on their schedules; `ebb jobs run NAME` runs one by hand. */
-export const JOBS: ReadonlyArray<Job> = [rotateSaltsJob, rotateDedupeJob, flushKeyUsageJob];
+export const JOBS: ReadonlyArray<Job> = [rotateSaltsJob, rotateDedupeJob, flushKeyUsageJob, pruneAccessJob];
 
 export function findJob(name: string): Job | undefined {
   return JOBS.find((j) => j.name === name);

@@ -17,6 +17,8 @@ export interface TableEntry {
   category: DataCategory | null;
   /** Column that holds the subject's internal id (erasure and export find rows by it). */
   subjectColumn?: string;
+  /** Further columns holding a subject's id, for rows that belong to two people (a guardian and a child). */
+  otherSubjectColumns?: string[];
   /** Column whose age decides retention. */
   timeColumn?: string;
   /** How the table relates to personal data, in a sentence. */
@@ -35,7 +37,7 @@ export const INVENTORY = {
     purpose: 'API keys, stored as SHA-256 hashes. No personal data.',
     columns: {
       id: 'none', tenant_id: 'none', kind: 'none', name: 'none', prefix: 'none', hash: 'none',
-      allowed_origins: 'none', created_at: 'none', last_used_at: 'none', revoked_at: 'none',
+      allowed_origins: 'none', scopes: 'none', created_at: 'none', last_used_at: 'none', revoked_at: 'none',
     },
   },
   subjects: {
@@ -64,6 +66,52 @@ export const INVENTORY = {
     category: null,
     purpose: 'Applied schema migrations.',
     columns: { version: 'none', name: 'none', applied_at: 'none' },
+  },
+  accounts: {
+    category: null,
+    purpose: 'Dashboard accounts of the tenants\' staff. The e-mail is staff personal data: stored to sign in, shown to the tenant\'s owners and admins, never logged nor put in the audit log. Deleted with the account.',
+    columns: {
+      id: 'identifying', email: 'identifying', password_hash: 'personal', must_change_password: 'personal', created_at: 'personal',
+      password_changed_at: 'personal',
+    },
+  },
+  memberships: {
+    category: null,
+    purpose: 'Which account holds which role (owner, admin, analyst) in which tenant.',
+    columns: { account_id: 'identifying', tenant_id: 'none', role: 'personal', created_at: 'personal' },
+  },
+  account_sessions: {
+    category: null,
+    purpose: 'Dashboard sessions: a hash of the cookie\'s token (never the token), the account and its times. Deleted 7 days after they end.',
+    columns: { id: 'none', account_id: 'identifying', created_at: 'personal', expires_at: 'none', last_seen_at: 'personal', revoked_at: 'none' },
+  },
+  login_attempts: {
+    category: null,
+    purpose: 'Sign-in attempts for rate limiting and lockout: a keyed hash of the e-mail (never the e-mail), the account if known, the outcome. No addresses. Deleted after 30 days.',
+    columns: { attempted_at: 'personal', email_key: 'identifying', account_id: 'identifying', outcome: 'personal' },
+  },
+  viewer_token_keys: {
+    category: null,
+    purpose: 'Keys a tenant\'s app signs viewer tokens with: HS256 secrets sealed with a key derived from the signing secret, or public keys. No personal data.',
+    columns: {
+      id: 'none', tenant_id: 'none', alg: 'none', name: 'none', secret_sealed: 'none', public_key: 'none', created_at: 'none', revoked_at: 'none',
+    },
+  },
+  guardianships: {
+    category: null,
+    subjectColumn: 'learner_subject_id',
+    otherSubjectColumns: ['guardian_subject_id'],
+    purpose: 'Guardian-to-learner links by subject id (the app\'s user ids are never stored). Erasing either person removes the link.',
+    columns: { tenant_id: 'none', guardian_subject_id: 'identifying', learner_subject_id: 'identifying', created_at: 'personal' },
+  },
+  consents: {
+    category: null,
+    subjectColumn: 'subject_id',
+    purpose: 'Consent history per subject: parental consent (state, verification method, date) and the subject\'s own. Exported with and erased with the subject.',
+    columns: {
+      id: 'none', tenant_id: 'none', subject_id: 'identifying', kind: 'personal', state: 'personal', method: 'personal', given_at: 'personal',
+      recorded_at: 'personal', recorded_by: 'none',
+    },
   },
   events: {
     category: 'events',
@@ -122,11 +170,10 @@ export function inventoryTables(): Array<[string, TableEntry]> {
   return Object.entries(INVENTORY) as Array<[string, TableEntry]>;
 }
 
-/** Tables that hold rows about a subject, with the column that links them. */
+/** Tables that hold rows about a subject, with the column that links them (a table appears once per such column). */
 export function subjectTables(): Array<{ table: string; column: string; entry: TableEntry }> {
-  return inventoryTables()
-    .filter(([, e]) => e.subjectColumn !== undefined)
-    .map(([table, entry]) => ({ table, column: entry.subjectColumn!, entry }));
+  return inventoryTables().flatMap(([table, entry]) =>
+    [...(entry.subjectColumn ? [entry.subjectColumn] : []), ...(entry.otherSubjectColumns ?? [])].map((column) => ({ table, column, entry })));
 }
 
 /** Columns anonymisation must clear in a table. */

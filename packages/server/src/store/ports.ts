@@ -12,13 +12,20 @@ export interface TenantSettings {
   /** Extra property keys whose values are always redacted. */
   denyKeys: string[];
   /** Extra query-string keys kept in URLs (utm_* is always kept). */
+  /** Extra query-string keys kept in URLs (utm_* is always kept). */
   allowQueryKeys: string[];
+  /** Learners in an age band below this age need a guardian's consent (COPPA: 13; GDPR art. 8: up to 16). */
+  parentalConsentUnder: 13 | 16 | 18;
+  /** What happens to such learners' events while that consent is missing. */
+  withoutParentalConsent: 'anonymous_only' | 'refuse';
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = Object.freeze({
   privacySignals: 'anonymous',
   denyKeys: [],
   allowQueryKeys: [],
+  parentalConsentUnder: 13,
+  withoutParentalConsent: 'anonymous_only',
 }) as TenantSettings;
 
 export interface Tenant {
@@ -38,10 +45,16 @@ export interface ApiKeyRecord {
   /** SHA-256 of the whole key, hex. Keys are 256-bit random, so a fast hash is enough. */
   hash: string;
   allowedOrigins: string[];
+  /** What an admin or read key may do; empty for ingest keys. */
+  scopes: KeyScope[];
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
+
+/** Scopes of admin and read keys, each naming what the key may do within its tenant. */
+export type KeyScope = 'aggregates:read' | 'subjects:read' | 'subjects:manage' | 'keys:manage' | 'retention:manage' | 'rights:request' | 'audit:read';
+export const KEY_SCOPES: readonly KeyScope[] = ['aggregates:read', 'subjects:read', 'subjects:manage', 'keys:manage', 'retention:manage', 'rights:request', 'audit:read'];
 
 export type ConsentState = 'unknown' | 'granted' | 'refused' | 'anonymous_only';
 
@@ -200,8 +213,139 @@ export interface ControlStore {
   readAudit(fromSeq: number, limit: number): Promise<AuditEntry[]>;
 }
 
+/** Dashboard roles within a tenant. Analysts see aggregates only, never an individual's rows. */
+export type Role = 'owner' | 'admin' | 'analyst';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'analyst'];
+
+/** A dashboard account. The e-mail is staff personal data: stored, listed in the inventory, never logged. */
+export interface AccountRecord {
+  id: string;
+  /** Normalised (trimmed, lower case). */
+  email: string;
+  /** scrypt, in the self-describing format of access/passwords.ts. */
+  passwordHash: string;
+  /** Set for generated passwords: the account may only change its password until it does. */
+  mustChangePassword: boolean;
+  createdAt: Date;
+  passwordChangedAt: Date;
+}
+
+export interface MembershipRecord {
+  accountId: string;
+  tenantId: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface AccountSessionRecord {
+  /** SHA-256 of the cookie's token, hex; the token itself is never stored. */
+  id: string;
+  accountId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface LoginAttempt {
+  at: Date;
+  /** Keyed hash of the normalised e-mail: unknown e-mails are throttled without being stored. */
+  emailKey: string;
+  accountId: string | null;
+  /** `reset`: an operator reset the password, which ends a lockout. */
+  outcome: 'success' | 'failure' | 'locked' | 'reset';
+}
+
+export type ViewerTokenAlg = 'HS256' | 'RS256' | 'ES256';
+
+/** A key with which a tenant's app signs viewer tokens. */
+export interface ViewerKeyRecord {
+  id: string;
+  tenantId: string;
+  alg: ViewerTokenAlg;
+  name: string;
+  /** HS256: the shared secret, sealed with a key derived from the signing secret. */
+  secretSealed: Buffer | null;
+  /** RS256/ES256: the app's public key, PEM. */
+  publicKey: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export type AgeBand = 'under_13' | '13_15' | '16_17' | 'adult' | 'unknown';
+export const AGE_BANDS: readonly AgeBand[] = ['under_13', '13_15', '16_17', 'adult', 'unknown'];
+
+export interface SubjectDetails extends SubjectRecord {
+  ageBand: AgeBand | null;
+  createdAt: Date;
+  erasedAt: Date | null;
+}
+
+/** One consent decision, kept as history; the subject's consent_state is derived from the latest ones. */
+export interface ConsentRecord {
+  id: string;
+  tenantId: string;
+  subjectId: string;
+  /** `parental`: given by a guardian for a child; `own`: the subject's own. */
+  kind: 'parental' | 'own';
+  state: 'granted' | 'refused' | 'withdrawn';
+  /** How parental consent was verified (COPPA methods), null for own consent. */
+  method: string | null;
+  givenAt: Date | null;
+  recordedAt: Date;
+  /** Internal id of who recorded it (account:..., key:...). */
+  recordedBy: string;
+}
+
+/** Control-plane storage for access control: accounts, sessions, viewer keys, guardianships, consent. */
+export interface AccessStore {
+  insertAccount(a: AccountRecord): Promise<void>;
+  getAccount(id: string): Promise<AccountRecord | null>;
+  findAccountByEmail(email: string): Promise<AccountRecord | null>;
+  listAccounts(): Promise<AccountRecord[]>;
+  setPassword(accountId: string, passwordHash: string, mustChange: boolean, at: Date): Promise<void>;
+
+  putMembership(m: MembershipRecord): Promise<void>;
+  getMembership(accountId: string, tenantId: string): Promise<MembershipRecord | null>;
+  listMembershipsOf(accountId: string): Promise<MembershipRecord[]>;
+  listMembers(tenantId: string): Promise<Array<MembershipRecord & { email: string }>>;
+  deleteMembership(accountId: string, tenantId: string): Promise<boolean>;
+
+  insertSession(s: AccountSessionRecord): Promise<void>;
+  getSession(id: string): Promise<AccountSessionRecord | null>;
+  touchSession(id: string, at: Date): Promise<void>;
+  revokeSession(id: string, at: Date): Promise<void>;
+  revokeSessionsOf(accountId: string, at: Date, except?: string): Promise<number>;
+  deleteSessionsExpiredBefore(at: Date): Promise<number>;
+
+  insertLoginAttempt(a: LoginAttempt): Promise<void>;
+  /** Failures for the key since its last success or reset and not before `since`: how many, and the newest. */
+  recentFailures(emailKey: string, since: Date): Promise<{ count: number; last: Date | null }>;
+  deleteLoginAttemptsBefore(at: Date): Promise<number>;
+
+  insertViewerKey(k: ViewerKeyRecord): Promise<void>;
+  listViewerKeys(tenantId: string): Promise<ViewerKeyRecord[]>;
+  getViewerKey(tenantId: string, id: string): Promise<ViewerKeyRecord | null>;
+  revokeViewerKey(tenantId: string, id: string, at: Date): Promise<boolean>;
+
+  getSubject(tenantId: string, pseudonym: string): Promise<SubjectDetails | null>;
+  /** Inserts unless a subject with this pseudonym exists (ingest may have written it). */
+  insertSubject(s: SubjectRecord, at: Date): Promise<void>;
+  updateSubject(tenantId: string, id: string, change: { kind?: SubjectRecord['kind']; ageBand?: AgeBand; consentState?: ConsentState }): Promise<void>;
+
+  putGuardianship(tenantId: string, guardianId: string, learnerId: string, at: Date): Promise<boolean>;
+  deleteGuardianship(tenantId: string, guardianId: string, learnerId: string): Promise<boolean>;
+  wardsOf(tenantId: string, guardianId: string): Promise<string[]>;
+  guardiansOf(tenantId: string, learnerId: string): Promise<string[]>;
+
+  insertConsent(c: ConsentRecord): Promise<void>;
+  /** Newest first. */
+  listConsents(tenantId: string, subjectId: string): Promise<ConsentRecord[]>;
+}
+
 export interface Store {
   events: EventStore;
   control: ControlStore;
+  access: AccessStore;
   close(): Promise<void>;
 }

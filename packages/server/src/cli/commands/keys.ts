@@ -7,12 +7,12 @@ import type { Command } from '../command.ts';
 import { createOutput } from '../output.ts';
 
 const describe = (k: ApiKeyInfo) =>
-  `${k.id}  ${k.kind.padEnd(7)} ${k.prefix}…  ${k.name}${k.allowedOrigins.length ? `  origins: ${k.allowedOrigins.join(', ')}` : ''}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}${k.lastUsedAt ? `  last used ${k.lastUsedAt}` : ''}`;
+  `${k.id}  ${k.kind.padEnd(7)} ${k.prefix}…  ${k.name}${k.allowedOrigins.length ? `  origins: ${k.allowedOrigins.join(', ')}` : ''}${k.scopes.length ? `  scopes: ${k.scopes.join(', ')}` : ''}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}${k.lastUsedAt ? `  last used ${k.lastUsedAt}` : ''}`;
 
 export const keysCommand: Command = {
   name: 'keys',
   summary: 'create, list and revoke API keys',
-  usage: 'ebb keys create --tenant ID --kind server|browser|admin|read [--name N] [--origin URL ...] [--json]\n  ebb keys list --tenant ID [--json]\n  ebb keys revoke --tenant ID --id KEY_ID [--json]',
+  usage: 'ebb keys create --tenant ID --kind server|browser|admin|read [--name N] [--origin URL ...] [--scope S ...] [--json]\n  ebb keys list --tenant ID [--json]\n  ebb keys revoke --tenant ID --id KEY_ID [--json]',
   async run(args) {
     const config = loadConfig(args.flags);
     const out = createOutput(args.flags.json === true);
@@ -20,7 +20,7 @@ export const keysCommand: Command = {
     const tenant = requireFlag(args, 'tenant', 'the tenant id (see "ebb tenant list")');
     if (sub === 'create') {
       const kind = requireFlag(args, 'kind', 'server, browser, admin or read');
-      const { result } = await invoke(config, 'keys.create', { tenant, kind, name: args.flags.name, origins: args.lists.origin });
+      const { result } = await invoke(config, 'keys.create', { tenant, kind, name: args.flags.name, origins: args.lists.origin, scopes: args.lists.scope });
       const r = result as { key: string; info: ApiKeyInfo };
       out.result(r, () => `Created ${r.info.kind} key ${r.info.id}. It is shown once; store it now:\n  ${r.key}`);
       return 0;

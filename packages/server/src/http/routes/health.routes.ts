@@ -4,7 +4,7 @@ import type { Services } from '../../app/services.ts';
 export function healthRoutes(s: Services) {
   return async function registerHealthRoutes(app: FastifyInstance): Promise<void> {
     app.get('/api/v1/health', {
-      config: { access: { kind: 'public', why: 'liveness for load balancers; no tenant data' } },
+      config: { permission: { check: 'public', why: 'liveness for load balancers; no tenant data' } },
       schema: { summary: 'Health of the server, the store and the ingest queue', tags: ['operations'] },
     }, async (_req, res) => {
       const checks: Record<string, { status: 'ok' | 'warn' | 'fail'; detail?: unknown }> = {};

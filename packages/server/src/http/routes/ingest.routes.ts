@@ -3,7 +3,7 @@ import { BatchInput, LIMITS, type IngestResult } from '@ebb/contracts';
 import { z } from 'zod';
 import { EbbError } from '../../core/errors.ts';
 import type { Services } from '../../app/services.ts';
-import { bearer, createKeyCheck } from '../authenticate.ts';
+import { apiKeyOf } from '../access-hooks.ts';
 
 const batchDoc = z.toJSONSchema(z.strictObject({ events: z.array(z.record(z.string(), z.unknown())).min(1).max(LIMITS.batchMaxEvents) }), { target: 'draft-7' });
 
@@ -34,9 +34,19 @@ function reply(res: FastifyReply, result: IngestResult): FastifyReply {
 const privacySignal = (req: FastifyRequest) => req.headers['sec-gpc'] === '1' || req.headers.dnt === '1';
 
 export function ingestRoutes(s: Services) {
+  const preflightAllows = async (req: FastifyRequest, origin: string): Promise<boolean> => {
+    const key = (req.query as { key?: unknown } | undefined)?.key;
+    if (typeof key !== 'string') return true;
+    try {
+      const record = await s.keys.authenticate(key);
+      return record.kind === 'browser' && (record.allowedOrigins.includes('*') || record.allowedOrigins.includes(origin));
+    } catch {
+      return false;
+    }
+  };
   return async function registerIngestRoutes(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/events', {
-      config: { access: { kind: 'api-key', keyKinds: ['server'] } },
+      config: { permission: { check: 'canIngestFromServer' }, rateLimit: 'ingest' },
       schema: {
         summary: 'Send a batch of events from a server',
         description: 'Up to 1,000 events or 1 MiB per request, with a server key. Each event is validated on its own: invalid events are listed in `rejected` while the valid ones are stored. A 200 means the stored events are committed.',
@@ -44,19 +54,17 @@ export function ingestRoutes(s: Services) {
         body: batchDoc,
         security: [{ apiKey: [] }],
       },
-      preHandler: createKeyCheck(s.keys, ['server']),
     }, async (req, res) => {
       const events = parseBatch(req.body);
-      const result = await s.ingest.ingest({ key: req.apiKey!, source: 'server', events, ip: null, userAgent: null, privacySignal: false });
+      const result = await s.ingest.ingest({ key: apiKeyOf(req), source: 'server', events, ip: null, userAgent: null, privacySignal: false });
       return reply(res, result);
     });
 
-    const collectKey = (req: FastifyRequest) => bearer(req) ?? (req.query as { key?: string }).key;
-    const checkBrowserKey = createKeyCheck(s.keys, ['browser'], collectKey);
-
-    app.options('/api/v1/collect', { config: { access: { kind: 'public', why: 'CORS preflight for browser ingest; carries no data' } } }, async (req, res) => {
+    app.options('/api/v1/collect', { config: { permission: { check: 'public', why: 'CORS preflight for browser ingest; carries no data' } } }, async (req, res) => {
       const origin = req.headers.origin;
-      if (origin) res.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+      // With the key in the URL the allow-list is known already; with it in a header (not sent on a
+      // preflight) the POST itself checks the origin and answers without CORS headers when refused.
+      if (origin && (await preflightAllows(req, origin))) res.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
       return res
         .header('Access-Control-Allow-Methods', 'POST')
         .header('Access-Control-Allow-Headers', 'Content-Type, Authorization')
@@ -66,7 +74,7 @@ export function ingestRoutes(s: Services) {
     });
 
     app.post('/api/v1/collect', {
-      config: { access: { kind: 'api-key', keyKinds: ['browser'] } },
+      config: { permission: { check: 'canIngestFromBrowser' }, rateLimit: 'ingest', textPlainJson: true },
       schema: {
         summary: 'Send events from a browser',
         description: 'For browsers: a browser key in `?key=` or `Authorization`, the page\'s Origin on the key\'s allow-list. Accepts `text/plain` JSON so `navigator.sendBeacon` works. Global Privacy Control and Do-Not-Track are honoured per tenant setting.',
@@ -75,9 +83,8 @@ export function ingestRoutes(s: Services) {
         body: batchDoc,
       },
       preHandler: async (req, res) => {
-        await checkBrowserKey(req, res);
         const origin = req.headers.origin;
-        const allowed = req.apiKey!.allowedOrigins;
+        const allowed = apiKeyOf(req).allowedOrigins;
         if (!allowed.includes('*') && (!origin || !allowed.includes(origin))) {
           throw new EbbError('EBB_ORIGIN_NOT_ALLOWED', `Origin ${origin ?? '(none)'} is not on this browser key's allow-list. Add it with "ebb keys create --kind browser --origin <origin>".`);
         }
@@ -86,7 +93,7 @@ export function ingestRoutes(s: Services) {
     }, async (req, res) => {
       const events = parseBatch(req.body);
       const result = await s.ingest.ingest({
-        key: req.apiKey!, source: 'browser', events, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, privacySignal: privacySignal(req),
+        key: apiKeyOf(req), source: 'browser', events, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, privacySignal: privacySignal(req),
       });
       return reply(res, result);
     });

@@ -1,7 +1,7 @@
 import type { Db, Row } from './connection.ts';
 import {
   DEFAULT_TENANT_SETTINGS,
-  type ApiKeyKind, type ApiKeyRecord, type AuditEntry, type ConsentState, type ControlStore,
+  type ApiKeyKind, type ApiKeyRecord, type AuditEntry, type ConsentState, type ControlStore, type KeyScope,
   type NewAuditEntry, type SubjectRecord, type Tenant,
 } from '../ports.ts';
 
@@ -23,6 +23,7 @@ const toKey = (r: Row): ApiKeyRecord => ({
   prefix: String(r.prefix),
   hash: String(r.hash),
   allowedOrigins: json<string[]>(r.allowed_origins, []),
+  scopes: json<KeyScope[]>(r.scopes, []),
   createdAt: date(r.created_at)!,
   lastUsedAt: date(r.last_used_at),
   revokedAt: date(r.revoked_at),
@@ -62,8 +63,9 @@ export function createDuckDbControlStore(db: Db): ControlStore {
 
     async insertApiKey(k) {
       await db.run(
-        'INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMPTZ, NULL, NULL)',
-        [k.id, k.tenantId, k.kind, k.name, k.prefix, k.hash, JSON.stringify(k.allowedOrigins), k.createdAt.toISOString()],
+        `INSERT INTO api_keys (id, tenant_id, kind, name, prefix, hash, allowed_origins, scopes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMPTZ)`,
+        [k.id, k.tenantId, k.kind, k.name, k.prefix, k.hash, JSON.stringify(k.allowedOrigins), JSON.stringify(k.scopes), k.createdAt.toISOString()],
       );
     },
     async findApiKeyByPrefix(prefix) {

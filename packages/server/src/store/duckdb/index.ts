@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDuckDb } from './connection.ts';
+import { createDuckDbAccessStore } from './access-store.ts';
 import { createDuckDbControlStore } from './control-store.ts';
 import { createDuckDbEventStore } from './event-store.ts';
 import { migrate } from './migrate.ts';
@@ -27,6 +28,7 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
   return {
     events: createDuckDbEventStore(writeDb, readDb),
     control: createDuckDbControlStore(controlDb),
+    access: createDuckDbAccessStore(controlDb),
     connect: () => handle.connect(),
     async close() {
       handle.close();

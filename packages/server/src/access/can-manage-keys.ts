@@ -1,0 +1,11 @@
+import { ALLOW, deny, type Decision } from './decision.ts';
+import type { Principal } from './principal.ts';
+import { keyHasScope, refusal, roleIn } from './roles.ts';
+
+/** Creating, listing and revoking API keys and viewer-token keys: owners, admins, keys scoped for it. */
+export function canManageKeys(p: Principal, tenantId: string | null): Decision {
+  const role = roleIn(p, tenantId);
+  if (role === 'owner' || role === 'admin') return ALLOW;
+  if (keyHasScope(p, tenantId, 'keys:manage')) return ALLOW;
+  return deny(refusal(p, 'manage keys'));
+}

@@ -20,7 +20,11 @@ import { createTokenBuckets, type TokenBuckets } from '../access/token-buckets.t
 import { createViewerTokenService, type ViewerTokenService } from '../access/viewer-tokens.ts';
 import { createPseudonymizer, type Pseudonymizer } from '../privacy/pseudonym.ts';
 import { createSaltService, type SaltService } from '../privacy/salts.ts';
-import { defaultRetentionSource, type RetentionPolicySource } from '../lifecycle/retention-defaults.ts';
+import { createExpiredExports } from '../lifecycle/expired-exports.ts';
+import { createLegalHolds, type LegalHolds } from '../lifecycle/legal-holds.ts';
+import { createPiiExposure, type PiiExposure } from '../lifecycle/pii-exposure.ts';
+import { createRetentionPolicies, type RetentionPolicies } from '../lifecycle/retention-policies.ts';
+import { createRetentionRunner, type RetentionRunner } from '../lifecycle/retention-runner.ts';
 import { createDedupeIndex, type DedupeIndex } from '../ingest/dedupe-index.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { createSessionizer, SESSION_INACTIVITY_MS, type Sessionizer } from '../ingest/sessionizer.ts';
@@ -41,7 +45,13 @@ export interface Services {
   tenants: TenantService;
   pseudonyms: Pseudonymizer;
   salts: SaltService;
-  retention: RetentionPolicySource;
+  /** Retention policies per tenant and data category (ingest reads them per batch). */
+  retention: RetentionPolicies;
+  holds: LegalHolds;
+  /** How overdue anonymisation and deletion are, per tenant and category (also in /metrics). */
+  exposure: PiiExposure;
+  /** The retention job: anonymise, delete, expire export files and salts. */
+  retentionRunner: RetentionRunner;
   subjects: SubjectDirectory;
   sessions: Sessionizer;
   dedupe: DedupeIndex;
@@ -89,7 +99,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   sessions.restore(await store.events.openSessionsSince(new Date(clock.now().getTime() - SESSION_INACTIVITY_MS)));
 
   const writer = createIngestWriter({ store: store.events, dedupe, logger, observer: metrics.writer, maxQueuedEvents: config.queueMaxEvents });
-  const retention = defaultRetentionSource;
+  const retention = createRetentionPolicies({ store: store.retention, tenants, audit, clock });
   const ingest = createIngestService({ tenants, subjects, sessions, salts, pseudonyms, retention, writer, clock, observer: metrics.ingest });
 
   const passwords = createPasswordHasher();
@@ -106,15 +116,37 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const guardianships = createGuardianshipService({ store: store.access, subjects: subjectRows, audit, clock });
   const consents = createConsentService({ store: store.access, subjects: subjectRows, tenants, audit, clock });
   const resolvePrincipal = createPrincipalResolver({ keys, viewerTokens, logins, subjects: subjectRows, store: store.access });
+  const holds = createLegalHolds({ store: store.retention, control: store.control, tenants, pseudonyms, audit, clock });
+  const exportFiles = createExpiredExports({ jobs: store.privacyJobs, dir: path.join(config.dataDir, 'exports'), clock, logger });
+  const overdue = metrics.gauge(
+    'ebb_pii_overdue_seconds',
+    'Seconds past its deadline of the oldest row not yet anonymised or deleted, per tenant, data category and stage (0 when none)',
+    ['tenant', 'category', 'stage'],
+    async () => {
+      await exposure.snapshot(60_000).catch((err: unknown) => logger.warn({ err }, 'could not measure PII exposure'));
+    },
+  );
+  const exposure = createPiiExposure({
+    lifecycle: store.lifecycle, exports: exportFiles, tenants, policies: retention, holds, clock,
+    publish: (entries, scope) => {
+      if (scope.tenantId === undefined) overdue.reset();
+      for (const e of entries) overdue.set({ tenant: e.tenantId, category: e.category, stage: e.stage }, e.overdueSeconds);
+    },
+  });
+  const retentionRunner = createRetentionRunner({
+    lifecycle: store.lifecycle, jobs: store.privacyJobs, exports: exportFiles, exposure, tenants, policies: retention, holds, salts,
+    audit, clock, logger, chunkRows: config.retentionChunkRows,
+  });
   const ingestLimiter = config.ingestRateLimit > 0
     ? createTokenBuckets({ capacity: config.ingestRateLimit * 2, refillPerSecond: config.ingestRateLimit, clock })
     : null;
 
   return {
     config, clock, logger, metrics, secrets, store, audit, keys, tenants, pseudonyms, salts, retention,
-    subjects, sessions, dedupe, writer, ingest,
+    holds, exposure, retentionRunner, subjects, sessions, dedupe, writer, ingest,
     accounts, memberships, logins, viewerTokens, subjectRows, guardianships, consents, resolvePrincipal, ingestLimiter,
     async close() {
+      await retentionRunner.stop();
       await writer.drain();
       await keys.flushLastUsed().catch((err: unknown) => logger.warn({ err }, 'could not write key usage times'));
       await store.close();

@@ -5,11 +5,13 @@ import type { Command } from './command.ts';
 import { accountCommand } from './commands/account.ts';
 import { auditCommand } from './commands/audit.ts';
 import { jobsCommand } from './commands/jobs.ts';
+import { holdCommand } from './commands/hold.ts';
 import { keysCommand } from './commands/keys.ts';
+import { retentionCommand } from './commands/retention.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tenantCommand } from './commands/tenant.ts';
 
-export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, accountCommand, auditCommand, jobsCommand];
+export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, accountCommand, auditCommand, jobsCommand, retentionCommand, holdCommand];
 
 function help(): string {
   return [

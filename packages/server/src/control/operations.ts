@@ -4,6 +4,7 @@ import { API_KEY_KINDS, KEY_SCOPES, type KeyScope } from '../store/ports.ts';
 import { JOBS, findJob } from '../jobs/registry.ts';
 import { defineOperation, type Operation } from './operation.ts';
 import { ACCOUNT_OPERATIONS } from './account-operations.ts';
+import { RETENTION_OPERATIONS } from './retention-operations.ts';
 
 const ACTOR = 'operator:cli';
 const origin = z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin looks like https://app.example.org (scheme and host, no path) or *');
@@ -61,6 +62,7 @@ export const OPERATIONS: ReadonlyArray<Operation<any, any>> = [
     },
   }),
   ...ACCOUNT_OPERATIONS,
+  ...RETENTION_OPERATIONS,
 ];
 
 export function findOperation(name: string): Operation<any, any> | undefined {

@@ -21,6 +21,7 @@ const SETTINGS = {
   dashboardOrigins: { flag: 'dashboard-origins', env: 'EBB_DASHBOARD_ORIGINS', schema: z.string().regex(/^(https?:\/\/[^/\s,]+)(,https?:\/\/[^/\s,]+)*$/, 'a comma-separated list of origins such as https://dash.example.org'), default: '', help: 'origins besides Ebb\'s own that may call the API with the dashboard session (CORS)' },
   saltCron: { flag: 'salt-cron', env: 'EBB_SALT_CRON', schema: z.string().min(9), default: '5 0 * * *', help: 'when daily visitor salts rotate (cron, UTC)' },
   retentionCron: { flag: 'retention-cron', env: 'EBB_RETENTION_CRON', schema: z.string().min(9), default: '0 2 * * *', help: 'when the retention job runs (cron, UTC)' },
+  retentionChunkRows: { flag: 'retention-chunk-rows', env: 'EBB_RETENTION_CHUNK_ROWS', schema: z.coerce.number().int().min(100).max(100_000_000), default: 1_000_000, help: 'most rows the retention job changes in one transaction (a day of rows is never split)' },
 } as const;
 
 type Settings = typeof SETTINGS;

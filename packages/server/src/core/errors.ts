@@ -46,6 +46,12 @@ export const ERRORS = {
   EBB_STORE_LOCKED: { status: 503, message: 'Another process holds the data directory. Stop it, or run the command while "ebb serve" is running so it is sent to the server.' },
   EBB_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid. Fix the named setting and start again.' },
   EBB_AUDIT_CHAIN_BROKEN: { status: 500, message: 'The audit log chain does not verify: an entry was edited, removed or reordered.' },
+  EBB_RETENTION_UNKNOWN_CATEGORY: { status: 400, message: 'No such data category. Categories: events, sessions, learning_events, errors, aggregates, request_logs, export_files.' },
+  EBB_RETENTION_OUT_OF_RANGE: { status: 400, message: 'Retention periods are whole numbers of days from 1 to 3650.' },
+  EBB_RETENTION_ANONYMIZE_AFTER_DELETE: { status: 400, message: 'anonymizeAfterDays may not be later than deleteAfterDays: data is anonymised before it is deleted, never after.' },
+  EBB_RETENTION_RUNNING: { status: 409, message: 'A retention run is in progress. Wait for it to finish, then try again.' },
+  EBB_HOLD_NOT_FOUND: { status: 404, message: 'No legal hold has this id in this tenant.' },
+  EBB_HOLD_RELEASED: { status: 409, message: 'This legal hold was released already.' },
   EBB_INTERNAL: { status: 500, message: 'Something went wrong inside Ebb. The server log has the details under the request id.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -7,8 +7,8 @@ export interface Metrics {
   registry: Registry;
   ingest: IngestObserver;
   writer: WriterObserver;
-  /** Gauges that other services (lifecycle) register on the same registry. */
-  gauge(name: string, help: string, labelNames?: string[]): Gauge;
+  /** Gauges that other services (lifecycle) register on the same registry; `collect` runs on each scrape. */
+  gauge(name: string, help: string, labelNames?: string[], collect?: () => Promise<void> | void): Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -45,10 +45,10 @@ export function createMetrics(): Metrics {
         groupSize.observe(n);
       },
     },
-    gauge(name, help, labelNames = []) {
+    gauge(name, help, labelNames = [], collect) {
       let g = gauges.get(name);
       if (!g) {
-        g = new Gauge({ name, help, labelNames, registers: [registry] });
+        g = new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect } : {}) });
         gauges.set(name, g);
       }
       return g;

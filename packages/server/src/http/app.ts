@@ -16,6 +16,7 @@ import { ingestRoutes } from './routes/ingest.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
 import { subjectRoutes } from './routes/subjects.routes.ts';
 import { viewerKeyRoutes } from './routes/viewer-keys.routes.ts';
 
@@ -26,7 +27,7 @@ export interface HttpApp {
 }
 
 /** Route plugins, in one list: adding a file here is how a route reaches the server. */
-const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes, authRoutes, keyRoutes, memberRoutes, viewerKeyRoutes, guardianshipRoutes, subjectRoutes];
+const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes, authRoutes, keyRoutes, memberRoutes, viewerKeyRoutes, guardianshipRoutes, subjectRoutes, retentionRoutes];
 
 /** Bodies of everything but ingest are small JSON objects. */
 const SMALL_BODY_LIMIT = 64 * 1024;

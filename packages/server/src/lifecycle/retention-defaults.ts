@@ -21,11 +21,10 @@ export const DEFAULT_RETENTION: Readonly<RetentionPolicySet> = Object.freeze({
   export_files: { anonymizeAfterDays: 7, deleteAfterDays: 7 },
 });
 
-/** Where the retention policies of a tenant come from. */
+/** Every data category, in the order reports list them. */
+export const DATA_CATEGORIES: ReadonlyArray<DataCategory> = Object.keys(DEFAULT_RETENTION) as DataCategory[];
+
+/** Where the retention policies of a tenant come from (the ingest path asks once per batch). */
 export interface RetentionPolicySource {
   forTenant(tenantId: string): Promise<RetentionPolicySet>;
 }
-
-export const defaultRetentionSource: RetentionPolicySource = {
-  forTenant: async () => DEFAULT_RETENTION,
-};

@@ -21,6 +21,12 @@ export interface TableEntry {
   otherSubjectColumns?: string[];
   /** Column whose age decides retention. */
   timeColumn?: string;
+  /**
+   * Column holding the id of the same event's row in `events`. That row follows this table's
+   * category: it is anonymised and deleted together with this one, so the shared id never links
+   * an anonymised row to one that still names a person.
+   */
+  eventIdColumn?: string;
   /** How the table relates to personal data, in a sentence. */
   purpose: string;
   columns: Record<string, ColumnClass>;
@@ -66,6 +72,32 @@ export const INVENTORY = {
     category: null,
     purpose: 'Applied schema migrations.',
     columns: { version: 'none', name: 'none', applied_at: 'none' },
+  },
+  retention_policies: {
+    category: null,
+    purpose: 'Retention policy per tenant and data category (rows only where a tenant differs from the defaults). No personal data.',
+    columns: {
+      tenant_id: 'none', category: 'none', anonymize_after_days: 'none', delete_after_days: 'none', updated_at: 'none', updated_by: 'none',
+    },
+  },
+  legal_holds: {
+    category: null,
+    subjectColumn: 'subject_id',
+    purpose: 'Legal holds on a whole tenant or one subject (by pseudonym); retention leaves held data alone. The reason is free text written by staff.',
+    columns: {
+      id: 'none', tenant_id: 'none', scope: 'none', subject_id: 'identifying', pseudonym: 'identifying', reason: 'personal',
+      placed_by: 'none', placed_at: 'none', released_by: 'none', released_at: 'none',
+    },
+  },
+  privacy_jobs: {
+    category: null,
+    subjectColumn: 'subject_id',
+    purpose: 'Tracked privacy work (retention runs, exports, erasures, ETL): state, counts, files. Export files follow the export_files policy.',
+    columns: {
+      id: 'none', tenant_id: 'none', kind: 'none', state: 'none', requester: 'none', subject_id: 'identifying', params: 'none',
+      grace_deadline: 'none', result: 'none', file: 'none', file_deleted_at: 'none', expires_at: 'none', error: 'none',
+      attempts: 'none', created_at: 'none', started_at: 'none', finished_at: 'none',
+    },
   },
   accounts: {
     category: null,
@@ -142,6 +174,7 @@ export const INVENTORY = {
     category: 'errors',
     subjectColumn: 'subject_id',
     timeColumn: 'occurred_at',
+    eventIdColumn: 'event_id',
     purpose: 'Errors reported by apps, message and stack scrubbed at ingest.',
     columns: {
       id: 'none', event_id: 'none', tenant_id: 'none', occurred_at: 'personal', received_at: 'none',
@@ -154,6 +187,7 @@ export const INVENTORY = {
     category: 'learning_events',
     subjectColumn: 'subject_id',
     timeColumn: 'occurred_at',
+    eventIdColumn: 'event_id',
     purpose: 'Learning milestones, assessment scores and goal progress.',
     columns: {
       id: 'none', event_id: 'none', tenant_id: 'none', occurred_at: 'personal', received_at: 'none',

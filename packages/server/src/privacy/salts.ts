@@ -17,6 +17,9 @@ export interface SaltService {
 
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
+/** A salt for day D was used until the end of D; salts of days before this one are more than 48 hours past. */
+export const saltCutoffDay = (now: Date): string => utcDay(new Date(now.getTime() - 2 * DAY_MS));
+
 export function createSaltService(store: ControlStore, clock: Clock): SaltService {
   let cached: { day: string; salt: Buffer } | null = null;
   const today = async () => {
@@ -30,9 +33,7 @@ export function createSaltService(store: ControlStore, clock: Clock): SaltServic
     today,
     async rotate() {
       await today();
-      // A salt for day D was used until the end of D; delete it once that is 48 hours past.
-      const cutoff = utcDay(new Date(clock.now().getTime() - 2 * DAY_MS));
-      return { day: utcDay(clock.now()), deleted: await store.deleteSaltsBefore(cutoff) };
+      return { day: utcDay(clock.now()), deleted: await store.deleteSaltsBefore(saltCutoffDay(clock.now())) };
     },
   };
 }

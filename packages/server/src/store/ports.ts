@@ -3,6 +3,8 @@
  * postgres/ and clickhouse/ later) implements them and passes the same contract suite.
  */
 
+import type { DataCategory } from '../privacy/inventory.ts';
+
 export type ApiKeyKind = 'server' | 'browser' | 'admin' | 'read';
 export const API_KEY_KINDS: readonly ApiKeyKind[] = ['server', 'browser', 'admin', 'read'];
 
@@ -11,7 +13,6 @@ export interface TenantSettings {
   privacySignals: 'anonymous' | 'drop';
   /** Extra property keys whose values are always redacted. */
   denyKeys: string[];
-  /** Extra query-string keys kept in URLs (utm_* is always kept). */
   /** Extra query-string keys kept in URLs (utm_* is always kept). */
   allowQueryKeys: string[];
   /** Learners in an age band below this age need a guardian's consent (COPPA: 13; GDPR art. 8: up to 16). */
@@ -343,9 +344,141 @@ export interface AccessStore {
   listConsents(tenantId: string, subjectId: string): Promise<ConsentRecord[]>;
 }
 
+/** A tenant's own retention policy for one data category (categories without one use the defaults). */
+export interface RetentionPolicyRecord {
+  tenantId: string;
+  category: DataCategory;
+  anonymizeAfterDays: number;
+  deleteAfterDays: number;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export type LegalHoldScope = 'tenant' | 'subject';
+
+/** A legal hold: while active, retention leaves the tenant's (or the subject's) data as it is. */
+export interface LegalHoldRecord {
+  id: string;
+  tenantId: string;
+  scope: LegalHoldScope;
+  /** The subject's internal id, when it existed as the hold was placed. */
+  subjectId: string | null;
+  /** The subject's pseudonym: a hold may precede the subject's first event. */
+  pseudonym: string | null;
+  reason: string;
+  placedBy: string;
+  placedAt: Date;
+  releasedBy: string | null;
+  releasedAt: Date | null;
+}
+
+export interface RetentionStore {
+  listPolicies(tenantId: string): Promise<RetentionPolicyRecord[]>;
+  /** Writes `put` (insert or replace) and removes the policies of `reset`, in one transaction. */
+  savePolicies(tenantId: string, put: RetentionPolicyRecord[], reset: DataCategory[]): Promise<void>;
+  insertHold(hold: LegalHoldRecord): Promise<void>;
+  /** Holds of one tenant, or of every tenant when `tenantId` is null; newest first. */
+  listHolds(tenantId: string | null, options?: { activeOnly?: boolean }): Promise<LegalHoldRecord[]>;
+  getHold(tenantId: string, id: string): Promise<LegalHoldRecord | null>;
+  /** Marks an active hold released; false when it is unknown or released already. */
+  releaseHold(tenantId: string, id: string, at: Date, by: string): Promise<boolean>;
+}
+
+export type PrivacyJobKind = 'retention' | 'export' | 'erase' | 'etl';
+/** `grace`: an erasure waiting out its cancellable grace period. */
+export type PrivacyJobState = 'queued' | 'grace' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Tracked privacy work: who asked, its state, what it did, and the file it made. */
+export interface PrivacyJobRecord {
+  id: string;
+  /** Null for work across every tenant (a retention run over all of them). */
+  tenantId: string | null;
+  kind: PrivacyJobKind;
+  state: PrivacyJobState;
+  requester: string;
+  subjectId: string | null;
+  params: Record<string, unknown>;
+  graceDeadline: Date | null;
+  /** Counts and outcome, written as the work goes. */
+  result: Record<string, unknown> | null;
+  /** A file the job made, relative to `<dataDir>/exports/`. */
+  file: string | null;
+  fileDeletedAt: Date | null;
+  expiresAt: Date | null;
+  error: string | null;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export type PrivacyJobChange = Partial<Omit<PrivacyJobRecord, 'id' | 'tenantId' | 'kind' | 'createdAt'>>;
+
+export interface PrivacyJobStore {
+  insertJob(job: PrivacyJobRecord): Promise<void>;
+  getJob(id: string): Promise<PrivacyJobRecord | null>;
+  updateJob(id: string, change: PrivacyJobChange): Promise<void>;
+  /** Newest first. `tenantId: null` selects jobs across every tenant only; leave it out for all jobs. */
+  listJobs(filter: { tenantId?: string | null; kind?: PrivacyJobKind; states?: PrivacyJobState[]; limit?: number }): Promise<PrivacyJobRecord[]>;
+  /** A tenant's jobs whose file is still on disk and was made (finished) at or before `before`. */
+  jobsWithFilesBefore(tenantId: string, before: Date): Promise<PrivacyJobRecord[]>;
+  /** Every file name any job refers to, deleted or not. */
+  trackedFiles(): Promise<Set<string>>;
+}
+
+export type RetentionStage = 'anonymize' | 'delete';
+
+/** The rows of one tenant and data category that a retention stage acts on. */
+export interface RetentionSlice {
+  tenantId: string;
+  category: DataCategory;
+  /** Rows whose time is at or before this instant are due. */
+  dueAt: Date;
+  /** Only rows whose time is after this instant (anonymisation leaves rows past deletion age to deletion). */
+  after?: Date | null;
+  /** A bounded chunk: only rows whose time is in [from, to). */
+  from?: Date;
+  to?: Date;
+  /** Subjects under legal hold: their rows are left out (`except`) or are the only ones counted (`only`). */
+  subjects?: { except: readonly string[] } | { only: readonly string[] };
+}
+
+/** Rows per table. A category's counts include the `events` rows linked to its rows. */
+export type TableCounts = Record<string, number>;
+
+export interface TableStats {
+  rows: number;
+  /** Null for tables that are never anonymised (no identifiers). */
+  anonymized: number | null;
+}
+
+/**
+ * The retention passes, in domain terms. Which tables and columns they touch comes from the
+ * privacy inventory; every call that changes rows is one transaction.
+ */
+export interface LifecycleStore {
+  /** Due rows per UTC day (of the category's own tables), oldest first: to plan bounded chunks. */
+  dueByDay(stage: RetentionStage, slice: RetentionSlice): Promise<Array<{ day: Date; rows: number }>>;
+  /** How many rows the stage would change, per table. */
+  countDue(stage: RetentionStage, slice: RetentionSlice): Promise<TableCounts>;
+  /** Time of the oldest due row, or null when none is due. */
+  oldestDue(stage: RetentionStage, slice: RetentionSlice): Promise<Date | null>;
+  /** Removes every identifier from the slice's rows and stamps them anonymised at `at`. */
+  anonymizeBefore(slice: RetentionSlice, at: Date): Promise<TableCounts>;
+  /** Deletes the slice's rows. */
+  deleteBefore(slice: RetentionSlice): Promise<TableCounts>;
+  /** Rows and anonymised rows of every table with a retention category (of one tenant, or all). */
+  stats(tenantId?: string): Promise<Record<string, TableStats>>;
+  /** Visitor salts of days before `day` (YYYY-MM-DD). */
+  countSaltsBefore(day: string): Promise<number>;
+}
+
 export interface Store {
   events: EventStore;
   control: ControlStore;
   access: AccessStore;
+  retention: RetentionStore;
+  privacyJobs: PrivacyJobStore;
+  lifecycle: LifecycleStore;
   close(): Promise<void>;
 }

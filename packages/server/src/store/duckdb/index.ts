@@ -4,6 +4,9 @@ import { openDuckDb } from './connection.ts';
 import { createDuckDbAccessStore } from './access-store.ts';
 import { createDuckDbControlStore } from './control-store.ts';
 import { createDuckDbEventStore } from './event-store.ts';
+import { createDuckDbLifecycleStore } from './lifecycle-store.ts';
+import { createDuckDbPrivacyJobStore } from './privacy-job-store.ts';
+import { createDuckDbRetentionStore } from './retention-store.ts';
 import { migrate } from './migrate.ts';
 import type { Store } from '../ports.ts';
 
@@ -24,11 +27,18 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
   const writeDb = await handle.connect();
   const controlDb = await handle.connect();
   const readDb = await handle.connect();
+  // Retention work gets its own connections: long passes must not hold up ingest or the control plane.
+  const privacyDb = await handle.connect();
+  const lifecycleDb = await handle.connect();
+  const lifecycleReadDb = await handle.connect();
   await migrate(controlDb, now);
   return {
     events: createDuckDbEventStore(writeDb, readDb),
     control: createDuckDbControlStore(controlDb),
     access: createDuckDbAccessStore(controlDb),
+    retention: createDuckDbRetentionStore(privacyDb),
+    privacyJobs: createDuckDbPrivacyJobStore(privacyDb),
+    lifecycle: createDuckDbLifecycleStore(lifecycleDb, lifecycleReadDb),
     connect: () => handle.connect(),
     async close() {
       handle.close();

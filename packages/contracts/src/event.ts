@@ -56,11 +56,16 @@ const identifier = z.string().min(1).max(LIMITS.idMaxLength);
 const EARLIEST = Date.UTC(2000, 0, 1);
 const LATEST = Date.UTC(2100, 0, 1);
 
+/** Refinements the schema cannot express as JSON Schema; exported so fast validators apply the same rules. */
+export const timestampInRange = (s: string): boolean => {
+  const t = Date.parse(s);
+  return t >= EARLIEST && t < LATEST;
+};
+export const scoreWithinMax = (l: { score?: number; maxScore?: number }): boolean =>
+  l.score === undefined || l.maxScore === undefined || l.score <= l.maxScore;
+
 export const Timestamp = z.union([
-  z.iso.datetime({ offset: true }).refine((s) => {
-    const t = Date.parse(s);
-    return t >= EARLIEST && t < LATEST;
-  }, 'occurredAt must lie between 2000 and 2100'),
+  z.iso.datetime({ offset: true }).refine(timestampInRange, 'occurredAt must lie between 2000 and 2100'),
   z.number().int().min(EARLIEST).max(LATEST),
 ]);
 
@@ -109,7 +114,7 @@ export const LearningInput = z.strictObject({
   score: z.number().finite().min(0).optional(),
   maxScore: z.number().finite().positive().optional(),
   goal: GoalProgressInput.optional(),
-}).refine((l) => l.score === undefined || l.maxScore === undefined || l.score <= l.maxScore, {
+}).refine(scoreWithinMax, {
   message: 'score must not exceed maxScore',
   path: ['score'],
 });

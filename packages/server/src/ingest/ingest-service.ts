@@ -1,4 +1,4 @@
-import { EventInput, type IngestResult, type Rejection } from '@ebb/contracts';
+import type { EventInput, IngestResult, Rejection } from '@ebb/contracts';
 import type { Clock } from '../core/clock.ts';
 import { createKeyDenyList, type KeyDenyList, type Redactions } from '../privacy/pii/index.ts';
 import type { Pseudonymizer } from '../privacy/pseudonym.ts';
@@ -13,6 +13,7 @@ import type { Sessionizer } from './sessionizer.ts';
 import type { SubjectDirectory } from './subject-directory.ts';
 import { toDraft } from './to-draft.ts';
 import { toRows, type PreparedEvent } from './to-rows.ts';
+import { validateEvent } from './validate-event.ts';
 import type { IngestWriter } from './writer.ts';
 
 export interface IngestRequest {
@@ -67,13 +68,9 @@ export function createIngestService(deps: {
       const rejected: Rejection[] = [];
       const valid: Array<{ index: number; input: EventInput }> = [];
       req.events.forEach((raw, index) => {
-        const parsed = EventInput.safeParse(raw);
-        if (parsed.success) valid.push({ index, input: parsed.data });
-        else {
-          const issue = parsed.error.issues[0]!;
-          const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-          rejected.push({ index, code: 'EBB_EVENT_INVALID', message: `${where}${issue.message}` });
-        }
+        const v = validateEvent(raw);
+        if (v.ok) valid.push({ index, input: v.event });
+        else rejected.push({ index, code: 'EBB_EVENT_INVALID', message: v.message });
       });
 
       const allowed = new Set(tenant.settings.allowQueryKeys);

@@ -11,7 +11,11 @@ export interface Pseudonymizer {
   other(tenantId: string, label: string, value: string): string;
 }
 
-export function createPseudonymizer(masterKey: Buffer): Pseudonymizer {
+export function createPseudonymizer(masterKey: Buffer, options: { cacheSize?: number } = {}): Pseudonymizer {
+  // The same users send event after event: remember recent subject pseudonyms (bounded) so
+  // each is computed once per burst rather than once per event.
+  const cacheSize = options.cacheSize ?? 100_000;
+  const cache = new Map<string, string>();
   const keys = new Map<string, Buffer>();
   const keyFor = (tenantId: string): Buffer => {
     let k = keys.get(tenantId);
@@ -24,7 +28,16 @@ export function createPseudonymizer(masterKey: Buffer): Pseudonymizer {
   const mac = (tenantId: string, label: string, value: string) =>
     createHmac('sha256', keyFor(tenantId)).update(label).update('\0').update(value).digest('base64url').slice(0, 32);
   return {
-    subject: (tenantId, userId) => mac(tenantId, 'subject', userId),
+    subject(tenantId, userId) {
+      const k = `${tenantId}\0${userId}`;
+      let p = cache.get(k);
+      if (p === undefined) {
+        if (cache.size >= cacheSize) cache.clear();
+        p = mac(tenantId, 'subject', userId);
+        cache.set(k, p);
+      }
+      return p;
+    },
     other: mac,
   };
 }

@@ -4,10 +4,12 @@ import type { Draft, IngestContext } from '../draft.ts';
 /**
  * An anonymous visitor id for events without a subject: the client's own anonymous id under a
  * keyed pseudonym, or else a cookieless id hashed from address and user agent with the day's
- * random salt, so it cannot be followed across days.
+ * random salt, so it cannot be followed across days. An event with a subject needs none: keeping
+ * a second identifier would only be more to forget.
  */
 export function visitorId(d: Draft, ctx: IngestContext): Draft {
   const t = d.transient;
+  if (d.subject !== null) return d;
   if (t.clientAnonymousId !== null) {
     d.anonymousId = `a_${ctx.pseudonyms.other(ctx.tenant.id, 'anonymous', t.clientAnonymousId)}`;
   } else if (t.ip !== null && t.userAgent !== null) {

@@ -2,7 +2,19 @@ import { parseIpv4, parseIpv6 } from '../ip.ts';
 import { dniLetter, ibanValid, luhnValid, nirKeyValid } from './checksums.ts';
 import { addRedaction, redactionMarker } from './redactions.ts';
 import type { RedactionKind, Redactions } from './redactions.ts';
-import { colonCount, digitCount, dotCount, hasAt, hasEquals, hasPercent, hasQuote, longestTokenRun } from './text-profile.ts';
+import {
+  colonCount,
+  digitCount,
+  dotCount,
+  hasAt,
+  hasEquals,
+  hasPercent,
+  hasQuote,
+  hasUpperB,
+  longestBase64Run,
+  longestDigitRun,
+  longestTokenRun,
+} from './text-profile.ts';
 
 /**
  * Value detectors: each finds one kind of direct identifier inside free text and replaces it by
@@ -118,15 +130,17 @@ export function redactEmails(s: string, r: Redactions): string {
 // ---------------------------------------------------------------------------------------------
 // Secrets: authorization headers, JWTs, keys with well-known prefixes.
 
+// No lookbehinds here: they stop the engine from skipping ahead by first character, and this
+// pattern runs on most long strings. The character before a match is checked in the decision.
 const SECRET_PATTERN = new RegExp(
   [
     // "Bearer <token>" / "Basic <base64>": group 1 is the scheme kept in the output.
-    String.raw`(?<![A-Za-z0-9_])([Bb]earer\s+|Basic\s+)[A-Za-z0-9._~+\/-]+=*`,
+    String.raw`(Bearer\s+|bearer\s+|Basic\s+)[A-Za-z0-9._~+\/-]+=*`,
     // JWT / JWS / JWE: a base64url JSON header always starts with "eyJ" ('{"').
-    String.raw`(?<![A-Za-z0-9_])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,3}`,
+    String.raw`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,3}`,
     // Stripe secret and restricted keys, GitHub tokens, AWS access key ids, Slack tokens,
     // GitLab personal tokens, Google API keys, OpenAI-style keys, npm tokens.
-    String.raw`(?<![A-Za-z0-9])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:AKIA|ASIA)[A-Z0-9]{16}|xox[abposr]-[A-Za-z0-9-]{8,}|glpat-[A-Za-z0-9_-]{20,}|AIza[A-Za-z0-9_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})`,
+    String.raw`(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:AKIA|ASIA)[A-Z0-9]{16}|xox[abposr]-[A-Za-z0-9-]{8,}|glpat-[A-Za-z0-9_-]{20,}|AIza[A-Za-z0-9_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}`,
   ].join('|'),
   'g',
 );
@@ -141,6 +155,12 @@ function isBasicCredential(token: string): boolean {
 
 const decideSecret: Decide = (m, r) => {
   const scheme = m[1];
+  // A match must start a word: "xBearer", "abc_sk_live_..." are something else.
+  const before = m.index > 0 ? m.input.charCodeAt(m.index - 1) : 32;
+  if (isAsciiAlnum(before) || (before === 95 && (scheme !== undefined || m[0].startsWith('eyJ')))) {
+    SECRET_PATTERN.lastIndex = m.index + 1;
+    return null;
+  }
   if (scheme !== undefined) {
     // "Basic understanding" is prose: Basic credentials are base64 of "user:password"; a bearer
     // token is long or has digits or symbols in it.
@@ -154,12 +174,11 @@ const decideSecret: Decide = (m, r) => {
 };
 
 /**
- * Prefixed keys and JWTs are 13+ token characters long; only "Bearer"/"Basic" credentials can be
- * shorter (8+), and those need the scheme word, found by a native substring search.
+ * Prefixed keys and JWT headers are runs of 13+ base64url characters; only "Bearer"/"Basic"
+ * credentials can be shorter (8+ base64 characters), and those need the scheme word.
  */
 function mayHoldSecret(p: number, s: string): boolean {
-  const run = longestTokenRun(p);
-  return run >= 13 || (run >= 8 && (s.includes('earer') || s.includes('Basic')));
+  return longestTokenRun(p) >= 13 || (longestBase64Run(p) >= 8 && hasUpperB(p) && (s.includes('Bearer') || s.includes('Basic')));
 }
 
 export function redactSecrets(s: string, r: Redactions): string {
@@ -321,19 +340,29 @@ export function redactCards(s: string, r: Redactions): string {
 // These cover the learners of the regions Ebb is first deployed in; formats that are bare
 // digit runs without a check (German tax id, Dutch BSN as plain 9 digits) would flag too many ids.
 
-const NATIONAL_ID_PATTERN = new RegExp(
+// Two patterns, by first character: one alternation mixing digit-led and letter-led formats is
+// several times slower. The letter-led formats are matched in upper case, as they are issued.
+const NATIONAL_ID_DIGITS = new RegExp(
   String.raw`(?<![A-Za-z0-9-])(?:` +
     [
       String.raw`(?<ssn>\d{3}(?<ssnSep>[- ])\d{2}\k<ssnSep>\d{4})`,
-      String.raw`(?<nino>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])`,
-      String.raw`(?<dni>\d{8}-?[A-Z])`,
-      String.raw`(?<nie>[XYZ]-?\d{7}-?[A-Z])`,
-      String.raw`(?<cf>[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z])`,
-      String.raw`(?<nir>[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2})`,
+      String.raw`(?<dni>\d{8}-?[A-Za-z])`,
+      String.raw`(?<nir>[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2})`,
       String.raw`(?<sin>\d{3}(?<sinSep>[- ])\d{3}\k<sinSep>\d{3})`,
     ].join('|') +
     String.raw`)(?![A-Za-z0-9-])`,
-  'gi',
+  'g',
+);
+
+const NATIONAL_ID_LETTERS = new RegExp(
+  String.raw`(?<![A-Za-z0-9-])(?:` +
+    [
+      String.raw`(?<nino>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])`,
+      String.raw`(?<nie>[XYZ]-?\d{7}-?[A-Z])`,
+      String.raw`(?<cf>[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z])`,
+    ].join('|') +
+    String.raw`)(?![A-Za-z0-9-])`,
+  'g',
 );
 
 const NINO_BAD_PREFIXES = new Set(['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ']);
@@ -343,7 +372,7 @@ function nationalIdValid(g: Record<string, string | undefined>): boolean {
     const area = g.ssn.slice(0, 3);
     return area !== '000' && area !== '666' && g.ssn.slice(4, 6) !== '00' && g.ssn.slice(7) !== '0000';
   }
-  if (g.nino !== undefined) return !NINO_BAD_PREFIXES.has(g.nino.slice(0, 2).toUpperCase());
+  if (g.nino !== undefined) return !NINO_BAD_PREFIXES.has(g.nino.slice(0, 2));
   if (g.dni !== undefined) return dniLetter(Number(g.dni.slice(0, 8))) === g.dni.slice(-1).toUpperCase();
   if (g.nie !== undefined) {
     const compact = g.nie.replace(/-/g, '').toUpperCase();
@@ -369,7 +398,7 @@ const decideNationalId: Decide = (m, r) => {
 };
 
 export function redactNationalIds(s: string, r: Redactions): string {
-  return replaceMatches(s, NATIONAL_ID_PATTERN, decideNationalId, r);
+  return replaceMatches(replaceMatches(s, NATIONAL_ID_DIGITS, decideNationalId, r), NATIONAL_ID_LETTERS, decideNationalId, r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,8 +421,19 @@ const decideIpv6: Decide = (m, r) => {
   return redactionMarker('ip');
 };
 
+const isHexOrColon = (c: number): boolean => (c >= 48 && c <= 58) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/** Two colons followed by a hex digit or a colon: "2001:db8::1" has them, "Error: at https://x" not. */
+function hasIpv6Shape(s: string): boolean {
+  let count = 0;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) {
+    if (isHexOrColon(s.charCodeAt(i + 1)) && ++count === 2) return true;
+  }
+  return false;
+}
+
 export function redactIpv6(s: string, r: Redactions): string {
-  return replaceMatches(s, IPV6_CANDIDATE, decideIpv6, r);
+  return hasIpv6Shape(s) ? replaceMatches(s, IPV6_CANDIDATE, decideIpv6, r) : s;
 }
 
 const IPV4_CANDIDATE = /(?<![A-Za-z0-9_.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9]|\.[0-9])/g;
@@ -404,8 +444,17 @@ const decideIpv4: Decide = (m, r) => {
   return redactionMarker('ip');
 };
 
+/** Three dots between digits, as every dotted quad has. */
+function hasIpv4Shape(s: string): boolean {
+  let count = 0;
+  for (let i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) {
+    if (isDigit(s.charCodeAt(i - 1)) && isDigit(s.charCodeAt(i + 1)) && ++count === 3) return true;
+  }
+  return false;
+}
+
 export function redactIpv4(s: string, r: Redactions): string {
-  return replaceMatches(s, IPV4_CANDIDATE, decideIpv4, r);
+  return hasIpv4Shape(s) ? replaceMatches(s, IPV4_CANDIDATE, decideIpv4, r) : s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,19 +652,32 @@ export function redactPhones(s: string, r: Redactions): string {
 
 // ---------------------------------------------------------------------------------------------
 
+// Gates, named so that scrubText can call them directly (one call site per gate stays fast).
+export const mayHoldEmail = (p: number): boolean => hasAt(p) || hasPercent(p);
+export { mayHoldSecret };
+export const mayHoldAssignedSecret = (p: number): boolean => hasEquals(p) || hasQuote(p);
+export const mayHoldRandomToken = (p: number): boolean => longestBase64Run(p) >= 32;
+// IBAN check digits and every national id format here have a run of at least two digits.
+export const mayHoldIban = (p: number): boolean => digitCount(p) >= 10 && longestDigitRun(p) >= 2;
+export const mayHoldCard = (p: number): boolean => digitCount(p) >= 13;
+export const mayHoldNationalId = (p: number): boolean => digitCount(p) >= 6 && longestDigitRun(p) >= 2;
+export const mayHoldIpv6 = (p: number): boolean => colonCount(p) >= 2;
+export const mayHoldIpv4 = (p: number): boolean => digitCount(p) >= 4 && dotCount(p) >= 3;
+export const mayHoldPhone = (p: number): boolean => digitCount(p) >= 8;
+
 /**
  * In the order they run: secrets before the number detectors (a JWT holds digits and dots), IBANs
  * before cards (an IBAN's digits can pass Luhn), IPv6 before IPv4, phones last.
  */
 export const DETECTORS: readonly Detector[] = [
-  { kind: 'email', mayMatch: (p) => hasAt(p) || hasPercent(p), redact: redactEmails },
+  { kind: 'email', mayMatch: mayHoldEmail, redact: redactEmails },
   { kind: 'secret', mayMatch: mayHoldSecret, redact: redactSecrets },
-  { kind: 'secret', mayMatch: (p) => hasEquals(p) || hasQuote(p), redact: redactAssignedSecrets },
-  { kind: 'secret', mayMatch: (p) => longestTokenRun(p) >= 32, redact: redactRandomTokens },
-  { kind: 'iban', mayMatch: (p) => digitCount(p) >= 10, redact: redactIbans },
-  { kind: 'card', mayMatch: (p) => digitCount(p) >= 13, redact: redactCards },
-  { kind: 'national_id', mayMatch: (p) => digitCount(p) >= 6, redact: redactNationalIds },
-  { kind: 'ip', mayMatch: (p) => colonCount(p) >= 2, redact: redactIpv6 },
-  { kind: 'ip', mayMatch: (p) => digitCount(p) >= 4 && dotCount(p) >= 3, redact: redactIpv4 },
-  { kind: 'phone', mayMatch: (p) => digitCount(p) >= 8, redact: redactPhones },
+  { kind: 'secret', mayMatch: mayHoldAssignedSecret, redact: redactAssignedSecrets },
+  { kind: 'secret', mayMatch: mayHoldRandomToken, redact: redactRandomTokens },
+  { kind: 'iban', mayMatch: mayHoldIban, redact: redactIbans },
+  { kind: 'card', mayMatch: mayHoldCard, redact: redactCards },
+  { kind: 'national_id', mayMatch: mayHoldNationalId, redact: redactNationalIds },
+  { kind: 'ip', mayMatch: mayHoldIpv6, redact: redactIpv6 },
+  { kind: 'ip', mayMatch: mayHoldIpv4, redact: redactIpv4 },
+  { kind: 'phone', mayMatch: mayHoldPhone, redact: redactPhones },
 ];

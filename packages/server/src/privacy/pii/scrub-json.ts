@@ -1,7 +1,7 @@
 import type { KeyDenyList } from './deny-list.ts';
 import { isCardNumber } from './detectors.ts';
 import { addRedaction, redactionMarker } from './redactions.ts';
-import type { Redactions } from './redactions.ts';
+import type { RedactionKind, Redactions } from './redactions.ts';
 import { scrubText } from './scrub-text.ts';
 
 /**
@@ -11,7 +11,39 @@ import { scrubText } from './scrub-text.ts';
  * the very same reference and allocates nothing.
  */
 export function scrubJson(value: unknown, denyList: KeyDenyList, r: Redactions): unknown {
-  return walk(value, denyList, r);
+  return walk(value, verdictsFor(denyList), denyList, r);
+}
+
+/**
+ * What to do with a key, remembered per deny-list (keys repeat from event to event): redact its
+ * value as a kind, keep the key as it is, or scrub the key itself (it holds an identifier).
+ */
+const KEEP_KEY = 0;
+const SCRUB_KEY = 1;
+type KeyVerdict = RedactionKind | typeof KEEP_KEY | typeof SCRUB_KEY;
+type Verdicts = Map<string, KeyVerdict>;
+
+const CACHE_LIMIT = 10_000;
+const verdictsByList = new WeakMap<KeyDenyList, Verdicts>();
+
+function verdictsFor(denyList: KeyDenyList): Verdicts {
+  let verdicts = verdictsByList.get(denyList);
+  if (verdicts === undefined) {
+    verdicts = new Map();
+    verdictsByList.set(denyList, verdicts);
+  }
+  return verdicts;
+}
+
+function verdict(key: string, verdicts: Verdicts, denyList: KeyDenyList): KeyVerdict {
+  let v = verdicts.get(key);
+  if (v === undefined) {
+    v = denyList.match(key) ?? (scrubText(key, {}) === key ? KEEP_KEY : SCRUB_KEY);
+    // A client sending endless distinct keys only resets the cache.
+    if (verdicts.size >= CACHE_LIMIT) verdicts.clear();
+    verdicts.set(key, v);
+  }
+  return v;
 }
 
 // A card number sent as a JSON number is still a card number. Integers below 10^12 are never
@@ -22,7 +54,7 @@ function scrubNumber(n: number, r: Redactions): unknown {
   return redactionMarker('card');
 }
 
-function walk(v: unknown, denyList: KeyDenyList, r: Redactions): unknown {
+function walk(v: unknown, verdicts: Verdicts, denyList: KeyDenyList, r: Redactions): unknown {
   if (typeof v === 'string') return scrubText(v, r);
   if (typeof v === 'number') return scrubNumber(v, r);
   if (v === null || typeof v !== 'object') return v;
@@ -30,7 +62,7 @@ function walk(v: unknown, denyList: KeyDenyList, r: Redactions): unknown {
     let out: unknown[] | null = null;
     for (let i = 0; i < v.length; i++) {
       const item: unknown = v[i];
-      const next = walk(item, denyList, r);
+      const next = walk(item, verdicts, denyList, r);
       if (out === null && next !== item) out = v.slice(0, i);
       if (out !== null) out.push(next);
     }
@@ -42,14 +74,16 @@ function walk(v: unknown, denyList: KeyDenyList, r: Redactions): unknown {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const item = src[key];
-    const kind = denyList.match(key);
+    const what = verdict(key, verdicts, denyList);
     let next: unknown;
-    if (kind === null) next = walk(item, denyList, r);
-    else {
-      next = redactionMarker(kind);
-      if (item !== next) addRedaction(r, kind);
+    let nextKey = key;
+    if (typeof what === 'string') {
+      next = redactionMarker(what);
+      if (item !== next) addRedaction(r, what);
+    } else {
+      next = walk(item, verdicts, denyList, r);
+      if (what === SCRUB_KEY) nextKey = scrubText(key, r);
     }
-    const nextKey = scrubText(key, r);
     if (out === null && (next !== item || nextKey !== key)) {
       out = {};
       for (let k = 0; k < i; k++) setOwn(out, keys[k]!, src[keys[k]!]);

@@ -11,7 +11,18 @@ export interface ScrubUrlOptions {
 /** Campaign parameters are what page analytics needs from a query string. */
 export const isUtmKey = (key: string): boolean => key.startsWith('utm_');
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/** Length of a leading "scheme:" (RFC 3986: a letter, then letters, digits, "+", "-", "."), or 0. */
+function schemeLength(s: string): number {
+  const first = s.charCodeAt(0) | 32;
+  if (!(first >= 97 && first <= 122)) return 0;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) return i + 1;
+    const lower = c | 32;
+    if (!((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return 0;
+  }
+  return 0;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SESSION_PARAM = /;(?:jsessionid|phpsessid|sid|sessionid)=[^/;]*/gi;
 const ENCODED_MARKER = /%5Bredacted(?::|%3A)([a-z_]+)%5D/g;
@@ -153,13 +164,9 @@ export function scrubUrl(url: string, r: Redactions, options?: ScrubUrlOptions):
     query = s.slice(q + 1);
     s = s.slice(0, q);
   }
-  let prefix = '';
-  let rest = s;
-  const scheme = SCHEME.exec(s);
-  if (scheme !== null) {
-    prefix = scheme[0];
-    rest = s.slice(prefix.length);
-  }
+  const scheme = schemeLength(s);
+  let prefix = scheme > 0 ? s.slice(0, scheme) : '';
+  let rest = scheme > 0 ? s.slice(scheme) : s;
   if (rest.startsWith('//')) {
     let end = rest.indexOf('/', 2);
     if (end < 0) end = rest.length;
@@ -172,18 +179,47 @@ export function scrubUrl(url: string, r: Redactions, options?: ScrubUrlOptions):
   return result === url ? url : result;
 }
 
-const HOST = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+const UNICODE_HOST = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+
+/** Dot-separated labels of letters, digits and inner hyphens (ASCII checked by hand, the rest by regex). */
+function isHostName(host: string): boolean {
+  let labelStart = 0;
+  for (let i = 0; i <= host.length; i++) {
+    const c = i < host.length ? host.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (i === labelStart || host.charCodeAt(labelStart) === 45 || host.charCodeAt(i - 1) === 45) return false;
+      labelStart = i + 1;
+    } else if (c > 127) {
+      return UNICODE_HOST.test(host);
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const REFERRER_CACHE_LIMIT = 5_000;
+const referrerCache = new Map<string, string | null>();
 
 /**
  * The host of an absolute (or protocol-relative) URL for the referrer column: lower-case, no
  * port, no credentials. Null for relative URLs, malformed hosts and IP literals (an address is
- * not a site, and may be someone's).
+ * not a site, and may be someone's). Referrers repeat, so answers are cached (bounded).
  */
 export function referrerHost(url: string): string | null {
+  const cached = referrerCache.get(url);
+  if (cached !== undefined) return cached;
+  const host = parseReferrerHost(url);
+  if (referrerCache.size >= REFERRER_CACHE_LIMIT) referrerCache.delete(referrerCache.keys().next().value!);
+  referrerCache.set(url, host);
+  return host;
+}
+
+function parseReferrerHost(url: string): string | null {
   const s = url.trim();
   let start: number;
-  const scheme = SCHEME.exec(s);
-  if (scheme !== null && s.startsWith('//', scheme[0].length)) start = scheme[0].length + 2;
+  const scheme = schemeLength(s);
+  if (scheme > 0 && s.startsWith('//', scheme)) start = scheme + 2;
   else if (s.startsWith('//')) start = 2;
   else return null;
   let end = start;
@@ -192,13 +228,14 @@ export function referrerHost(url: string): string | null {
     if (c === 47 || c === 63 || c === 35 || c === 92) break; // / ? # \
     end++;
   }
-  const authority = s.slice(start, end);
-  let host = authority.slice(authority.lastIndexOf('@') + 1);
-  if (host.startsWith('[')) return null;
-  const colon = host.indexOf(':');
-  if (colon >= 0) host = host.slice(0, colon);
-  host = host.toLowerCase();
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host === '' || host.length > 253 || !HOST.test(host) || parseIpv4(host) >= 0) return null;
+  let hostStart = start;
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === 64) hostStart = i + 1;
+  if (s.charCodeAt(hostStart) === 91) return null; // [IPv6]
+  let hostEnd = hostStart;
+  while (hostEnd < end && s.charCodeAt(hostEnd) !== 58) hostEnd++;
+  if (s.charCodeAt(hostEnd - 1) === 46) hostEnd--; // "example.org."
+  if (hostEnd <= hostStart || hostEnd - hostStart > 253) return null;
+  const host = s.slice(hostStart, hostEnd).toLowerCase();
+  if (!isHostName(host) || parseIpv4(host) >= 0) return null;
   return host;
 }

@@ -31,6 +31,15 @@ describe('detectors', () => {
     expect(redactCards('cards 4111111111111111 and 5555 5555 5555 4444', {})).toBe('cards [redacted:card] and [redacted:card]');
   });
 
+  it('cards inside very long digit runs are still found', () => {
+    const card = '4111 1111 1111 1111';
+    const singles = Array.from({ length: 300 }, (_, i) => String(i % 10)).join(' ');
+    const pairs = (n: number): string => Array.from({ length: n }, () => '12').join(' ');
+    for (const text of [`${singles} ${card}`, `${'9'.repeat(300)} ${card}`, `${pairs(120)} ${card} ${pairs(120)}`]) {
+      expect(redactCards(text, {})).not.toContain(card);
+    }
+  });
+
   it('phones: shapes and non-shapes', () => {
     expect(redactPhones('+33 6.12.34.56.78 or 06.12.34.56.78', {})).toBe('[redacted:phone] or [redacted:phone]');
     expect(redactPhones('100 200 3000 / 2024-01-15 10 / 1.5 2.5 3.5 4.5', {})).toBe('100 200 3000 / 2024-01-15 10 / 1.5 2.5 3.5 4.5');

@@ -155,7 +155,7 @@ function isBasicCredential(token: string): boolean {
 
 const decideSecret: Decide = (m, r) => {
   const scheme = m[1];
-  // A match must start a word: "xBearer", "abc_sk_live_..." are something else.
+  // A match must start a word: "xBearer ...", "abceyJ..." and "xsk_live_..." are something else.
   const before = m.index > 0 ? m.input.charCodeAt(m.index - 1) : 32;
   if (isAsciiAlnum(before) || (before === 95 && (scheme !== undefined || m[0].startsWith('eyJ')))) {
     SECRET_PATTERN.lastIndex = m.index + 1;
@@ -284,20 +284,32 @@ export function redactIbans(s: string, r: Redactions): string {
 // snowflake ids (which start with 1) out.
 
 const CARD_CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,}/g;
-const cardDigits = new Int32Array(256); // offsets of the digits of the current candidate
-const cardGroupStart = new Uint8Array(256); // 1 when the digit starts a group
+const MAX_CARD_DIGITS = 256;
+const cardDigits = new Int32Array(MAX_CARD_DIGITS); // offsets of the digits of the current candidate
+const cardGroupStart = new Uint8Array(MAX_CARD_DIGITS); // 1 when the digit starts a group
 
 const decideCard: Decide = (m, r) => {
   const text = m[0];
   let n = 0;
-  for (let i = 0; i < text.length && n < 256; i++) {
+  let limit = text.length;
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (!isDigit(c)) continue;
+    if (n === MAX_CARD_DIGITS) {
+      // A longer run is handled in pieces: stop at a group start with 19+ digits before the cut
+      // and scan again from there, so that no card straddles the cut.
+      let g = n - 19;
+      while (g > 0 && cardGroupStart[g] !== 1) g--;
+      limit = g > 0 ? cardDigits[g]! : cardDigits[n - 1]! + 1;
+      if (g > 0) n = g;
+      CARD_CANDIDATE.lastIndex = m.index + limit;
+      break;
+    }
     cardDigits[n] = i;
     cardGroupStart[n] = n === 0 || !isDigit(text.charCodeAt(i - 1)) ? 1 : 0;
     n++;
   }
-  const digits = text.replace(/[ -]/g, '');
+  const digits = text.slice(0, limit).replace(/[ -]/g, '');
   let out: string | null = null;
   let last = 0;
   for (let s = 0; s + 13 <= n; s++) {
@@ -314,7 +326,7 @@ const decideCard: Decide = (m, r) => {
       break;
     }
   }
-  return out === null ? null : out + text.slice(last);
+  return out === null ? null : out + text.slice(last, limit);
 };
 
 /** True for 13-19 ASCII digits that start like a card network's number and pass Luhn. */

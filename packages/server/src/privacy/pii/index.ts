@@ -1,4 +1,4 @@
-export { REDACTION_KINDS, addRedaction, isRedactionMarker, redactionMarker } from './redactions.ts';
+export { REDACTION_KINDS, addRedaction, redactionMarker } from './redactions.ts';
 export type { RedactionKind, Redactions } from './redactions.ts';
 export {
   DETECTORS,

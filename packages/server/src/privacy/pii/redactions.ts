@@ -37,10 +37,3 @@ const MARKERS = Object.fromEntries(REDACTION_KINDS.map((k) => [k, `[redacted:${k
 export function redactionMarker(kind: RedactionKind): string {
   return MARKERS[kind];
 }
-
-const MARKER_PATTERN = /^\[redacted:([a-z_]+)\]$/;
-
-/** True when `s` is exactly a redaction marker (scrubbing is idempotent on markers). */
-export function isRedactionMarker(s: string): boolean {
-  return s.length >= 12 && s.charCodeAt(0) === 91 /* [ */ && MARKER_PATTERN.test(s);
-}

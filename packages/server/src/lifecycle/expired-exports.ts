@@ -87,7 +87,7 @@ export function createExpiredExports(deps: { jobs: PrivacyJobStore; dir: string;
       const held = new Set(heldSubjects);
       let oldest: Date | null = null;
       for (const job of await deps.jobs.jobsWithFilesBefore(tenantId, before)) {
-        if (job.subjectId && held.has(job.subjectId)) continue;
+        if ((job.subjectId && held.has(job.subjectId)) || !resolve(job.file!)) continue;
         const t = job.finishedAt ?? job.createdAt;
         if (!oldest || t < oldest) oldest = t;
       }

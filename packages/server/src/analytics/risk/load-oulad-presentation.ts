@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCsv } from './read-csv.ts';
+import { readCsv } from '../../core/read-csv.ts';
 
 /**
  * Loads one module presentation of the Open University Learning Analytics Dataset (OULAD) into

@@ -5,6 +5,8 @@ import { startControlSocket } from '../../control/socket-server.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { JOBS } from '../../jobs/registry.ts';
 import { ensureDemoTenant } from '../../demo/demo-tenant.ts';
+import { importDemoEvents } from '../../demo/demo-import.ts';
+import { OULAD_ATTRIBUTION, ouladAvailable } from '../../demo/oulad-demo.ts';
 import type { Command } from '../command.ts';
 
 export const serveCommand: Command = {
@@ -25,6 +27,17 @@ export const serveCommand: Command = {
     if (args.flags.demo === true) {
       const demo = await ensureDemoTenant(s, url);
       process.stdout.write(`${demo.created ? 'Created the demo tenant; its' : 'Demo tenant'} credentials: ${demo.file}\n`);
+      if (demo.created && demo.serverKey) {
+        if (ouladAvailable()) {
+          process.stdout.write(`Importing the demo's learning activity (real OULAD data, CC BY 4.0) in the background...\n`);
+          importDemoEvents(s, demo.serverKey).then(
+            (r) => process.stdout.write(`Demo data ready: ${r.accepted} events in ${r.seconds} s. ${OULAD_ATTRIBUTION}\n`),
+            (err: unknown) => s.logger.error({ err }, 'the demo data import failed; the demo tenant has no data'),
+          );
+        } else {
+          process.stdout.write('The OULAD data set (../shared/data/oulad) is not beside this checkout: the demo tenant starts empty.\n');
+        }
+      }
     }
 
     let stopping = false;

@@ -1,0 +1,46 @@
+import type { Services } from '../app/services.ts';
+import { isEbbError } from '../core/errors.ts';
+import { ouladDemoEvents, type DemoSource } from './oulad-demo.ts';
+
+export interface DemoImportResult {
+  events: number;
+  accepted: number;
+  duplicates: number;
+  dropped: number;
+  rejected: number;
+  seconds: number;
+}
+
+/**
+ * Feeds the demo's events through the same ingest pipeline as any app's (validation, scrubbing,
+ * pseudonymisation, retention windows), as the demo tenant's server key.
+ */
+export async function importDemoEvents(
+  s: Services,
+  serverKey: string,
+  options: { source?: Partial<DemoSource>; progress?: (done: number) => void } = {},
+): Promise<DemoImportResult> {
+  const key = await s.keys.authenticate(serverKey);
+  const started = performance.now();
+  const total: DemoImportResult = { events: 0, accepted: 0, duplicates: 0, dropped: 0, rejected: 0, seconds: 0 };
+  for await (const batch of ouladDemoEvents(options.source)) {
+    for (;;) {
+      try {
+        const r = await s.ingest.ingest({ key, source: 'server', events: batch, ip: null, userAgent: null, privacySignal: false });
+        total.accepted += r.accepted;
+        total.duplicates += r.duplicates;
+        total.dropped += r.dropped;
+        total.rejected += r.rejected.length;
+        break;
+      } catch (err) {
+        // Live traffic comes first: wait while the write queue is full.
+        if (!isEbbError(err) || err.code !== 'EBB_OVERLOADED') throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    total.events += batch.length;
+    options.progress?.(total.events);
+  }
+  total.seconds = Math.round((performance.now() - started) / 100) / 10;
+  return total;
+}

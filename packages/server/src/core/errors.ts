@@ -52,6 +52,11 @@ export const ERRORS = {
   EBB_RETENTION_RUNNING: { status: 409, message: 'A retention run is in progress. Wait for it to finish, then try again.' },
   EBB_HOLD_NOT_FOUND: { status: 404, message: 'No legal hold has this id in this tenant.' },
   EBB_HOLD_RELEASED: { status: 409, message: 'This legal hold was released already.' },
+  EBB_PRIVACY_LEVEL_UNKNOWN: { status: 400, message: 'privacy_level must be one of anonymized, dp_low, dp_medium, dp_high (default anonymized).' },
+  EBB_PRIVACY_LEVEL_NOT_APPLICABLE: { status: 400, message: 'This endpoint is not served at the privacy level asked for; the message names the levels it serves.' },
+  EBB_RELEASE_PENDING: { status: 404, message: 'No differentially private release exists yet for this metric, period and level. Releases are computed by the ETL job (ebb etl run), never on request.' },
+  EBB_DATE_RANGE_INVALID: { status: 400, message: 'from and to must be calendar dates (YYYY-MM-DD), from not after to, at most 732 days apart.' },
+  EBB_TIME_ZONE_UNKNOWN: { status: 400, message: 'tz must be an IANA time zone name, such as Europe/Berlin or America/New_York.' },
   EBB_INTERNAL: { status: 500, message: 'Something went wrong inside Ebb. The server log has the details under the request id.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -19,6 +19,8 @@ const arg = (name: string, fallback: string) => {
 const SECONDS = Number(arg('seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '32'));
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
+/** Write a V8 CPU profile of the Ebb server to this folder (to see where the time goes). */
+const PROFILE_DIR = process.argv.includes('--profile') ? arg('profile', '') : '';
 
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
@@ -101,7 +103,9 @@ async function benchEbb() {
     const created = spawnSync(process.execPath, ['bin/ebb.js', 'tenant', 'create', '--name', 'Bench', '--json', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
     const key = (JSON.parse(created.stdout) as { keys: { server: string } }).keys.server;
     const port = 18787;
-    const server = await startProcess(['bin/ebb.js', 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn'], 'Ebb is running');
+    // The per-key request limit protects a shared server; the benchmark measures capacity, so it is off.
+    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    const server = await startProcess([...profile, 'bin/ebb.js', 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn', '--ingest-rate-limit', '0'], 'Ebb is running');
     const url = `http://127.0.0.1:${port}`;
     await load(url, key, 100, 8); // warm-up
     const batch100 = await load(url, key, 100, CONNECTIONS);

@@ -75,7 +75,10 @@ export function createApiKeyService(deps: { store: ControlStore; audit: AuditLog
       }
       if ((kind === 'admin' || kind === 'read') && granted.length === 0) throw new EbbError('EBB_VALIDATION_FAILED', `A ${kind} key needs at least one scope.`);
       const beyond = grantable ? granted.filter((sc) => !grantable.has(sc)) : [];
-      if (beyond.length > 0) throw new EbbError('EBB_FORBIDDEN', `This credential may not hand out ${beyond.join(', ')}, which it does not hold itself.`);
+      if (beyond.length > 0) {
+        const may = ALLOWED_SCOPES[kind].filter((sc) => grantable!.has(sc));
+        throw new EbbError('EBB_FORBIDDEN', `This credential may not hand out ${beyond.join(', ')}: it may not do that itself. Name the scopes (it may hand out ${may.join(', ') || 'none of this kind\'s scopes'}).`);
+      }
       const key = `ebb_${KIND_TAG[kind]}_${randomToken(32)}`;
       const record: ApiKeyRecord = {
         id: uuidv7(clock.now().getTime()),

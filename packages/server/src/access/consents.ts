@@ -35,6 +35,8 @@ export interface ConsentService {
     actor: string;
   }): Promise<ConsentStatus>;
   status(tenantId: string, subject: { id: string; ageBand: AgeBand | null; consentState: ConsentState }): Promise<ConsentStatus>;
+  /** Recomputes the state of every person with an age band under the tenant's current settings; returns how many changed. */
+  reapply(input: { tenantId: string; actor: string }): Promise<{ changed: number }>;
 }
 
 const latest = (history: ConsentRecord[], kind: ConsentRecord['kind']) => history.find((c) => c.kind === kind)?.state ?? null;
@@ -70,7 +72,11 @@ export function createConsentService(deps: { store: AccessStore; subjects: Subje
       const details = await store.getSubject(tenantId, subject.pseudonym);
       const band = ageBand ?? details?.ageBand ?? null;
       const history = await store.listConsents(tenantId, subject.id);
-      const consentState = effectiveConsent({ ageBand: band, parental: latest(history, 'parental'), own: latest(history, 'own') }, tenant.settings);
+      // The decision recorded now is the newest, even when an earlier one carries the same
+      // timestamp (history order within one millisecond is not defined).
+      const consentState = effectiveConsent({
+        ageBand: band, parental: parental?.state ?? latest(history, 'parental'), own: own?.state ?? latest(history, 'own'),
+      }, tenant.settings);
       await subjects.update(subject, { consentState, ...(ageBand ? { ageBand } : {}) });
       await audit.record({
         tenantId, actor, action: 'consent.recorded', target: subject.id,
@@ -79,5 +85,19 @@ export function createConsentService(deps: { store: AccessStore; subjects: Subje
       return status(tenantId, { id: subject.id, ageBand: band, consentState });
     },
     status,
+
+    async reapply({ tenantId, actor }) {
+      const tenant = await tenants.get(tenantId);
+      let changed = 0;
+      for (const subject of await store.listAgeBandedSubjects(tenantId)) {
+        const history = await store.listConsents(tenantId, subject.id);
+        const consentState = effectiveConsent({ ageBand: subject.ageBand, parental: latest(history, 'parental'), own: latest(history, 'own') }, tenant.settings);
+        if (consentState === subject.consentState) continue;
+        await subjects.update(subject, { consentState });
+        changed++;
+      }
+      if (changed > 0) await audit.record({ tenantId, actor, action: 'consent.reapplied', target: tenantId, details: { changed } });
+      return { changed };
+    },
   };
 }

@@ -51,8 +51,3 @@ export function refusal(p: Principal, what: string): string {
   if (p.kind === 'account' && p.mustChangePassword) return 'Change the generated password first (POST /api/v1/auth/password).';
   return `This credential may not ${what}.`;
 }
-
-/** Scopes a principal may hand to a key it creates: all for staff, its own for a key. */
-export function grantableScopes(p: Principal): ReadonlySet<KeyScope> {
-  return p.kind === 'api-key' ? p.scopes : new Set(KEY_SCOPES);
-}

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import { EbbError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { DEFAULT_TENANT_SETTINGS, type ControlStore, type Tenant } from '../store/ports.ts';
+import { DEFAULT_TENANT_SETTINGS, type ControlStore, type Tenant, type TenantSettings } from '../store/ports.ts';
 import type { ApiKeyService } from './api-keys.ts';
 
 export interface CreatedTenant {
@@ -16,7 +16,12 @@ export interface TenantService {
   create(input: { name: string; browserOrigins?: string[]; actor: string }): Promise<CreatedTenant>;
   get(id: string): Promise<Tenant>;
   list(): Promise<Tenant[]>;
+  /** Changes the settings named in `changes`, audits old and new values, and returns the tenant. */
+  updateSettings(input: { tenantId: string; changes: SettingsChange; actor: string }): Promise<{ tenant: Tenant; changed: Array<keyof TenantSettings> }>;
 }
+
+/** Settings a tenant's owners may change through the API (the scrubbing lists are set by operators). */
+export type SettingsChange = Partial<Pick<TenantSettings, 'privacySignals' | 'parentalConsentUnder' | 'withoutParentalConsent' | 'minGroupSize'>>;
 
 export const TENANT_NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]{0,99}$/u;
 
@@ -47,5 +52,20 @@ export function createTenantService(deps: { store: ControlStore; keys: ApiKeySer
       return t;
     },
     list: () => store.listTenants(),
+
+    async updateSettings({ tenantId, changes, actor }) {
+      const t = await store.getTenant(tenantId);
+      if (!t) throw new EbbError('EBB_TENANT_NOT_FOUND', `No tenant has the id "${tenantId}".`);
+      const changed = (Object.keys(changes) as Array<keyof SettingsChange>).filter((k) => changes[k] !== undefined && changes[k] !== t.settings[k]);
+      if (changed.length === 0) return { tenant: t, changed: [] };
+      const settings: TenantSettings = { ...t.settings, ...Object.fromEntries(changed.map((k) => [k, changes[k]])) };
+      await store.updateTenantSettings(tenantId, settings);
+      settingsCache.delete(tenantId);
+      await audit.record({
+        tenantId, actor, action: 'tenant.settings_changed', target: tenantId,
+        details: { from: Object.fromEntries(changed.map((k) => [k, t.settings[k]])), to: Object.fromEntries(changed.map((k) => [k, settings[k]])) },
+      });
+      return { tenant: { ...t, settings }, changed };
+    },
   };
 }

@@ -44,7 +44,8 @@ export interface ViewerTokenService {
   verify(token: string): Promise<ViewerClaims>;
 }
 
-type LoadedKey = { record: ViewerKeyRecord; key: Buffer | KeyObject };
+/** `key` is null for an HS256 secret sealed under another signing secret (the server's was rotated). */
+type LoadedKey = { record: ViewerKeyRecord; key: Buffer | KeyObject | null };
 
 const invalid = (why: string) => new EbbError('EBB_TOKEN_INVALID', `The viewer token is refused: ${why}.`);
 
@@ -104,13 +105,20 @@ export function createViewerTokenService(deps: { store: AccessStore; control: Co
   // Tokens are checked on every viewer request: keep each tenant's active keys in memory. This
   // process is the only writer, and creating or revoking a key drops the tenant's entry.
   const cache = new Map<string, LoadedKey[]>();
+  const openOrNull = (sealed: Buffer): Buffer | null => {
+    try {
+      return secrets.open(sealed);
+    } catch {
+      return null;
+    }
+  };
 
   const activeKeys = async (tenantId: string): Promise<LoadedKey[]> => {
     let keys = cache.get(tenantId);
     if (!keys) {
       keys = (await store.listViewerKeys(tenantId))
         .filter((r) => r.revokedAt === null)
-        .map((r) => ({ record: r, key: r.alg === 'HS256' ? secrets.open(r.secretSealed!) : publicKeyFor(r.alg, r.publicKey!) }));
+        .map((r) => ({ record: r, key: r.alg === 'HS256' ? openOrNull(r.secretSealed!) : publicKeyFor(r.alg, r.publicKey!) }));
       cache.set(tenantId, keys);
     }
     return keys;
@@ -164,7 +172,11 @@ export function createViewerTokenService(deps: { store: AccessStore; control: Co
       if (candidates.length === 0) {
         throw invalid(kid === undefined ? `no ${d.header.alg} key is registered for its tenant` : `key "${kid.slice(0, 40)}" is not an active ${d.header.alg} key of its tenant`);
       }
-      const match = candidates.find((k) => verifyJwtSignature(d, k.record.alg, k.key));
+      const readable = candidates.filter((k) => k.key !== null);
+      if (readable.length === 0) {
+        throw invalid('its key was registered under another signing secret of this server, which was rotated since; register a new viewer-token key');
+      }
+      const match = readable.find((k) => verifyJwtSignature(d, k.record.alg, k.key!));
       if (!match) throw invalid('the signature does not verify');
 
       const p = d.payload;

@@ -22,10 +22,13 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 const isHttps = (req: FastifyRequest) => req.protocol === 'https';
 
-/** The session token from the request's cookies (either name). */
+/**
+ * The session token from the request's cookies. Over HTTPS only the __Host- name counts: a cookie
+ * without the prefix may have been set by a sibling subdomain to plant its own session.
+ */
 export function sessionCookie(req: FastifyRequest): string | undefined {
   const cookies = parseCookies(req.headers.cookie);
-  return cookies.get(HOST_PREFIX + SESSION_COOKIE) ?? cookies.get(SESSION_COOKIE);
+  return isHttps(req) ? cookies.get(HOST_PREFIX + SESSION_COOKIE) : cookies.get(SESSION_COOKIE);
 }
 
 function cookie(req: FastifyRequest, name: string, value: string, options: { httpOnly: boolean; maxAgeSeconds: number }): string {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { actorOf } from '../../access/principal.ts';
-import { grantableScopes } from '../../access/roles.ts';
+import { grantableScopes } from '../../access/grantable-scopes.ts';
 import { API_KEY_KINDS, KEY_SCOPES, type ApiKeyKind, type KeyScope } from '../../store/ports.ts';
 import { tenantOf } from '../access-hooks.ts';
 import { validate } from '../validate.ts';
@@ -35,7 +35,7 @@ export function keyRoutes(s: Services) {
       const p = req.access!.principal;
       const created = await s.keys.create({
         tenantId: tenantOf(req), kind: body.kind, name: body.name, allowedOrigins: body.origins, scopes: body.scopes,
-        grantable: grantableScopes(p), actor: actorOf(p),
+        grantable: grantableScopes(p, tenantOf(req)), actor: actorOf(p),
       });
       return reply.status(201).send(created);
     });

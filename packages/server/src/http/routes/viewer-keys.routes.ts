@@ -15,12 +15,12 @@ const KeyId = z.strictObject({ id: z.string().min(1).max(100) });
 export function viewerKeyRoutes(s: Services) {
   return async function registerViewerKeyRoutes(app: FastifyInstance): Promise<void> {
     app.get('/api/v1/viewer-keys', {
-      config: { permission: { check: 'canManageKeys' } },
+      config: { permission: { check: 'canManageViewerKeys' } },
       schema: { summary: 'List the keys the tenant\'s app signs viewer tokens with (never the secrets)', tags: ['keys'], security: [{ session: [] }, { apiKey: [] }] },
     }, async (req) => ({ keys: await s.viewerTokens.listKeys(tenantOf(req)) }));
 
     app.post('/api/v1/viewer-keys', {
-      config: { permission: { check: 'canManageKeys' } },
+      config: { permission: { check: 'canManageViewerKeys' } },
       schema: {
         summary: 'Register a viewer-token key: HS256 (Ebb generates the secret and shows it once) or an RS256/ES256 public key',
         tags: ['keys'], body: z.toJSONSchema(CreateViewerKey, { target: 'draft-7' }), security: [{ session: [] }, { apiKey: [] }],
@@ -32,7 +32,7 @@ export function viewerKeyRoutes(s: Services) {
     });
 
     app.post('/api/v1/viewer-keys/:id/revoke', {
-      config: { permission: { check: 'canManageKeys' } },
+      config: { permission: { check: 'canManageViewerKeys' } },
       schema: { summary: 'Revoke a viewer-token key: tokens signed with it stop working at once', tags: ['keys'], security: [{ session: [] }, { apiKey: [] }] },
     }, async (req) => {
       const { id } = validate(KeyId, req.params, 'The path');

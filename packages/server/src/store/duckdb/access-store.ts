@@ -196,6 +196,9 @@ export function createDuckDbAccessStore(db: Db): AccessStore {
       const r = await db.one('SELECT * FROM subjects WHERE tenant_id = $1 AND pseudonym = $2', [tenantId, pseudonym]);
       return r ? toSubject(r) : null;
     },
+    async listAgeBandedSubjects(tenantId) {
+      return (await db.all('SELECT * FROM subjects WHERE tenant_id = $1 AND age_band IS NOT NULL AND erased_at IS NULL ORDER BY id', [tenantId])).map(toSubject);
+    },
     async insertSubject(s, at) {
       await db.run(
         `INSERT INTO subjects (id, tenant_id, pseudonym, kind, consent_state, created_at)

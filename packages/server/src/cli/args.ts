@@ -8,7 +8,7 @@ export interface ParsedArgs {
 }
 
 /** `--name value`, `--name=value` and boolean `--flag`. Boolean flags are declared so a value is never swallowed. */
-export function parseArgs(argv: string[], booleans: ReadonlySet<string> = new Set(['json', 'dry-run', 'demo', 'help', 'no-demo', 'password-stdin'])): ParsedArgs {
+export function parseArgs(argv: string[], booleans: ReadonlySet<string> = new Set(['json', 'dry-run', 'demo', 'help', 'no-demo', 'password-stdin', 'all', 'no-wait'])): ParsedArgs {
   const positional: string[] = [];
   const flags: ParsedArgs['flags'] = {};
   const lists: ParsedArgs['lists'] = {};

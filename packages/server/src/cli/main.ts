@@ -4,14 +4,17 @@ import { parseArgs } from './args.ts';
 import type { Command } from './command.ts';
 import { accountCommand } from './commands/account.ts';
 import { auditCommand } from './commands/audit.ts';
+import { eraseCommand } from './commands/erase.ts';
+import { exportCommand } from './commands/export.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { holdCommand } from './commands/hold.ts';
 import { keysCommand } from './commands/keys.ts';
 import { retentionCommand } from './commands/retention.ts';
+import { etlCommand } from './commands/etl.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tenantCommand } from './commands/tenant.ts';
 
-export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, accountCommand, auditCommand, jobsCommand, retentionCommand, holdCommand];
+export const COMMANDS: Command[] = [serveCommand, tenantCommand, keysCommand, accountCommand, auditCommand, jobsCommand, retentionCommand, holdCommand, exportCommand, eraseCommand, etlCommand];
 
 function help(): string {
   return [

@@ -6,6 +6,7 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { JOBS } from '../../jobs/registry.ts';
 import { ensureDemoTenant } from '../../demo/demo-tenant.ts';
 import { importDemoEvents } from '../../demo/demo-import.ts';
+import { demoSignIn, demoSignInText } from '../../demo/demo-sign-in.ts';
 import { OULAD_ATTRIBUTION, ouladAvailable } from '../../demo/oulad-demo.ts';
 import type { Command } from '../command.ts';
 
@@ -20,6 +21,8 @@ export const serveCommand: Command = {
     const address = await app.listen({ host: config.host, port: config.port });
     const control = await startControlSocket(s);
     const scheduler = startScheduler(s, JOBS);
+    // Export and erasure jobs: one left running by a killed process is restarted first.
+    s.rights.worker.start();
     await s.salts.rotate();
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     s.logger.info({ url, dataDir: config.dataDir }, 'Ebb is listening');
@@ -27,11 +30,15 @@ export const serveCommand: Command = {
     if (args.flags.demo === true) {
       const demo = await ensureDemoTenant(s, url);
       process.stdout.write(`${demo.created ? 'Created the demo tenant; its' : 'Demo tenant'} credentials: ${demo.file}\n`);
+      process.stdout.write(demoSignInText(demoSignIn(demo.file, url)));
       if (demo.created && demo.serverKey) {
         if (ouladAvailable()) {
-          process.stdout.write(`Importing the demo's learning activity (real OULAD data, CC BY 4.0) in the background...\n`);
+          process.stdout.write(`Importing the demo's learning activity (real OULAD data, CC BY 4.0, with synthetic platform activity around it) in the background...\n`);
           importDemoEvents(s, demo.serverKey).then(
-            (r) => process.stdout.write(`Demo data ready: ${r.accepted} events in ${r.seconds} s. ${OULAD_ATTRIBUTION}\n`),
+            (r) => process.stdout.write(
+              `Demo data ready: ${r.accepted} events in ${r.seconds} s: ${r.real} from the real OULAD presentation AAA 2013J and ${r.synthetic} SYNTHETIC `
+              + `(quests, badges, mastery checks, IEP goals and errors made up around the real learners, marked props.synthetic). ${OULAD_ATTRIBUTION}\n`,
+            ),
             (err: unknown) => s.logger.error({ err }, 'the demo data import failed; the demo tenant has no data'),
           );
         } else {

@@ -24,6 +24,7 @@ const toJob = (r: Row): PrivacyJobRecord => ({
   createdAt: date(r.created_at)!,
   startedAt: date(r.started_at),
   finishedAt: date(r.finished_at),
+  runAfter: date(r.run_after),
 });
 
 /** Column and SQL cast of every field an update may change. */
@@ -41,7 +42,20 @@ const CHANGEABLE: Record<string, { column: string; cast?: string; encode?: (v: u
   attempts: { column: 'attempts' },
   startedAt: { column: 'started_at', cast: '::TIMESTAMPTZ' },
   finishedAt: { column: 'finished_at', cast: '::TIMESTAMPTZ' },
+  runAfter: { column: 'run_after', cast: '::TIMESTAMPTZ' },
 };
+
+/** `SET` clauses of a change, with their parameters appended to `params`. */
+function setClauses(change: Record<string, unknown>, params: DuckDBValue[]): string[] {
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(change)) {
+    const spec = CHANGEABLE[field];
+    if (!spec || value === undefined) continue;
+    params.push(spec.encode ? spec.encode(value) : encode(value));
+    sets.push(`${spec.column} = $${params.length}${spec.cast ?? ''}`);
+  }
+  return sets;
+}
 
 const encode = (v: unknown): DuckDBValue => (v instanceof Date ? v.toISOString() : (v as DuckDBValue));
 
@@ -50,12 +64,14 @@ export function createDuckDbPrivacyJobStore(db: Db): PrivacyJobStore {
   return {
     async insertJob(j) {
       await db.run(
-        `INSERT INTO privacy_jobs VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMPTZ, $9, $10, $11::TIMESTAMPTZ,
-           $12::TIMESTAMPTZ, $13, $14, $15::TIMESTAMPTZ, $16::TIMESTAMPTZ, $17::TIMESTAMPTZ)`,
+        `INSERT INTO privacy_jobs (id, tenant_id, kind, state, requester, subject_id, params, grace_deadline, result, file,
+           file_deleted_at, expires_at, error, attempts, created_at, started_at, finished_at, run_after)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMPTZ, $9, $10, $11::TIMESTAMPTZ,
+           $12::TIMESTAMPTZ, $13, $14, $15::TIMESTAMPTZ, $16::TIMESTAMPTZ, $17::TIMESTAMPTZ, $18::TIMESTAMPTZ)`,
         [
           j.id, j.tenantId, j.kind, j.state, j.requester, j.subjectId, JSON.stringify(j.params), encode(j.graceDeadline),
           j.result == null ? null : JSON.stringify(j.result), j.file, encode(j.fileDeletedAt), encode(j.expiresAt), j.error,
-          j.attempts, encode(j.createdAt), encode(j.startedAt), encode(j.finishedAt),
+          j.attempts, encode(j.createdAt), encode(j.startedAt), encode(j.finishedAt), encode(j.runAfter ?? null),
         ],
       );
     },
@@ -64,16 +80,17 @@ export function createDuckDbPrivacyJobStore(db: Db): PrivacyJobStore {
       return r ? toJob(r) : null;
     },
     async updateJob(id, change) {
-      const sets: string[] = [];
       const params: DuckDBValue[] = [id];
-      for (const [field, value] of Object.entries(change)) {
-        const spec = CHANGEABLE[field];
-        if (!spec || value === undefined) continue;
-        params.push(spec.encode ? spec.encode(value) : encode(value));
-        sets.push(`${spec.column} = $${params.length}${spec.cast ?? ''}`);
-      }
+      const sets = setClauses(change, params);
       if (sets.length === 0) return;
       await db.run(`UPDATE privacy_jobs SET ${sets.join(', ')} WHERE id = $1`, params);
+    },
+    async transitionJob(id, from, change) {
+      const params: DuckDBValue[] = [id];
+      const sets = setClauses(change, params);
+      const states = from.map((s) => `$${params.push(s)}`).join(', ');
+      const r = await db.one(`UPDATE privacy_jobs SET ${sets.join(', ')} WHERE id = $1 AND state IN (${states}) RETURNING id`, params);
+      return r !== null;
     },
     async listJobs(filter) {
       const where: string[] = [];
@@ -81,6 +98,13 @@ export function createDuckDbPrivacyJobStore(db: Db): PrivacyJobStore {
       if (filter.tenantId === null) where.push('tenant_id IS NULL');
       else if (filter.tenantId !== undefined) where.push(`tenant_id = $${params.push(filter.tenantId)}`);
       if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
+      if (filter.kinds?.length) where.push(`kind IN (${filter.kinds.map((k) => `$${params.push(k)}`).join(', ')})`);
+      if (filter.subjectId === null) where.push('subject_id IS NULL');
+      else if (filter.subjectId !== undefined) where.push(`subject_id = $${params.push(filter.subjectId)}`);
+      if (filter.before) {
+        const t = `$${params.push(filter.before.createdAt.toISOString())}::TIMESTAMPTZ`;
+        where.push(`(created_at < ${t} OR (created_at = ${t} AND id < $${params.push(filter.before.id)}))`);
+      }
       if (filter.states?.length) where.push(`state IN (${filter.states.map((s) => `$${params.push(s)}`).join(', ')})`);
       const limit = Math.max(1, Math.min(filter.limit ?? 100, 10_000));
       const sql = `SELECT * FROM privacy_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${limit}`;

@@ -1,0 +1,188 @@
+import path from 'node:path';
+import type { Db } from './connection.ts';
+import { inventoryTables, type TableEntry } from '../../privacy/inventory.ts';
+import type { ExportedTable, RightsStore, ScanFinding, TableCounts } from '../ports.ts';
+
+/** One inventory table as it exists in this store. */
+interface StoredTable {
+  name: string;
+  entry: TableEntry;
+  columns: Array<{ name: string; type: string }>;
+  /** The column naming the tenant of a row (`id` for the tenants table itself), or null. */
+  tenantColumn: string | null;
+  /** Columns holding a subject's internal id. */
+  subjectColumns: string[];
+}
+
+const ident = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL identifier`);
+  return `"${name}"`;
+};
+const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+const count = (r: Record<string, unknown> | null): number => Number((r?.Count ?? r?.count ?? 0) as bigint | number);
+/** Column types whose text could hold an id or a pseudonym. */
+const isText = (type: string): boolean => /VARCHAR|JSON|UUID|\[\]/.test(type);
+
+/**
+ * Export, erasure and the verification scan on DuckDB. Which tables and columns they touch comes
+ * from the privacy inventory (only tables that exist here: a table listed for a later migration
+ * is simply not there yet).
+ */
+export function createDuckDbRightsStore(db: Db): RightsStore {
+  const tables = async (): Promise<StoredTable[]> => {
+    const rows = await db.all<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
+    );
+    const byTable = new Map<string, Array<{ name: string; type: string }>>();
+    for (const r of rows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), { name: r.column_name, type: r.data_type }]);
+    const out: StoredTable[] = [];
+    for (const [name, entry] of inventoryTables()) {
+      const columns = byTable.get(name);
+      if (!columns) continue;
+      const has = (c: string) => columns.some((x) => x.name === c);
+      out.push({
+        name, entry, columns,
+        tenantColumn: name === 'tenants' ? 'id' : has('tenant_id') ? 'tenant_id' : null,
+        subjectColumns: [...(entry.subjectColumn ? [entry.subjectColumn] : []), ...(entry.otherSubjectColumns ?? [])].filter(has),
+      });
+    }
+    return out;
+  };
+
+  const exportedColumns = (t: StoredTable): string =>
+    t.columns.filter((c) => !(t.entry.notExportedColumns ?? []).includes(c.name)).map((c) => ident(c.name)).join(', ');
+
+  /** COPY writes straight to the file: rows never pass through JavaScript, so a whole tenant streams. */
+  const copy = async (select: string, file: string, format: 'json' | 'csv'): Promise<number> => {
+    const options = format === 'json' ? '(FORMAT JSON, ARRAY true)' : '(FORMAT CSV, HEADER true)';
+    return count(await db.one(`COPY (${select}) TO ${literal(file)} ${options}`));
+  };
+
+  const exportTables = async (list: Array<{ t: StoredTable; where: string }>, dir: string, formats: Array<'json' | 'csv'>): Promise<ExportedTable[]> => {
+    const out: ExportedTable[] = [];
+    for (const { t, where } of list) {
+      const select = `SELECT ${exportedColumns(t)} FROM ${ident(t.name)} WHERE ${where}`;
+      for (const format of formats) {
+        const file = path.join(dir, `${t.name}.${format}`);
+        out.push({ table: t.name, format, file, rows: await copy(select, file, format) });
+      }
+    }
+    return out;
+  };
+
+  const ofSubject = (t: StoredTable, tenantId: string, subjectId: string): string =>
+    [
+      ...(t.tenantColumn ? [`${ident(t.tenantColumn)} = ${literal(tenantId)}`] : []),
+      `(${t.subjectColumns.map((c) => `${ident(c)} = ${literal(subjectId)}`).join(' OR ')})`,
+    ].join(' AND ');
+
+  /** Identifying columns that may be cleared (not part of a primary key). */
+  const clearable = (t: StoredTable): string[] =>
+    Object.entries(t.entry.columns).filter(([c, k]) => k === 'identifying' && c !== 'id' && t.columns.some((x) => x.name === c)).map(([c]) => c);
+
+  /** The tenants table goes last: other rows name it. */
+  const tenantsLast = (list: StoredTable[]) => [...list.filter((t) => t.name !== 'tenants'), ...list.filter((t) => t.name === 'tenants')];
+
+  /**
+   * Until a checkpoint, the write-ahead log still holds the deleted rows as they were inserted:
+   * fold it into the database file now. Another connection's open transaction can make DuckDB
+   * refuse; the next checkpoint (automatic, or the next erasure's) then does it.
+   */
+  const checkpoint = async () => {
+    await db.run('CHECKPOINT').catch(() => undefined);
+  };
+
+  return {
+    async subjectById(tenantId, subjectId) {
+      const r = await db.one<{ id: string; pseudonym: string }>('SELECT id, pseudonym FROM subjects WHERE tenant_id = $1 AND id = $2', [tenantId, subjectId]);
+      return r ? { id: String(r.id), pseudonym: String(r.pseudonym) } : null;
+    },
+
+    async exportSubject(tenantId, subjectId, dir, formats) {
+      const list = (await tables())
+        .filter((t) => t.subjectColumns.length > 0 && t.entry.exported === undefined)
+        .map((t) => ({ t, where: ofSubject(t, tenantId, subjectId) }));
+      return exportTables(list, dir, formats);
+    },
+
+    async exportTenant(tenantId, dir, formats) {
+      const list = (await tables())
+        .filter((t) => t.tenantColumn !== null && t.entry.exported !== 'never')
+        .map((t) => ({ t, where: `${ident(t.tenantColumn!)} = ${literal(tenantId)}` }));
+      return exportTables(list, dir, formats);
+    },
+
+    async eraseSubject(tenantId, subjectId) {
+      const list = (await tables()).filter((t) => t.subjectColumns.length > 0 && t.entry.onErasure !== 'keep');
+      // The subject row goes last, so a failure before it leaves the person findable for the retry.
+      const ordered = [...list.filter((t) => t.name !== 'subjects'), ...list.filter((t) => t.name === 'subjects')];
+      const counts = await db.transaction(async () => {
+        const counts: TableCounts = {};
+        for (const t of ordered) {
+          const where = ofSubject(t, tenantId, subjectId);
+          if (t.entry.onErasure === 'unlink') {
+            const cols = clearable(t);
+            counts[t.name] = count(await db.one(`UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${where}`));
+          } else {
+            counts[t.name] = count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where}`));
+          }
+        }
+        return counts;
+      });
+      await checkpoint();
+      return counts;
+    },
+
+    async eraseTenant(tenantId) {
+      const list = tenantsLast((await tables()).filter((t) => t.tenantColumn !== null && t.entry.onErasure !== 'keep'));
+      const counts = await db.transaction(async () => {
+        const counts: TableCounts = {};
+        for (const t of list) {
+          const where = `${ident(t.tenantColumn!)} = ${literal(tenantId)}`;
+          if (t.entry.onErasure === 'unlink') {
+            const cols = clearable(t);
+            counts[t.name] = count(await db.one(`UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${where}`));
+          } else {
+            counts[t.name] = count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where}`));
+          }
+        }
+        return counts;
+      });
+      await checkpoint();
+      return counts;
+    },
+
+    async scan(needles) {
+      if (needles.length === 0) return [];
+      const findings: ScanFinding[] = [];
+      for (const t of await tables()) {
+        const text = t.columns.filter((c) => isText(c.type));
+        if (text.length === 0) continue;
+        // A filtered count per column as a WHERE clause, all in one statement per table: DuckDB
+        // then skips every row group whose min/max rules the values out, so most columns of 10M
+        // rows cost milliseconds. Ebb stores ids and pseudonyms as whole values: text columns are
+        // compared whole, JSON documents are searched inside.
+        const branches: string[] = [];
+        const list = needles.map(literal).join(', ');
+        for (const c of text) {
+          const col = /VARCHAR/.test(c.type) && !c.type.includes('[]') ? ident(c.name) : `CAST(${ident(c.name)} AS VARCHAR)`;
+          if (/JSON/.test(c.type)) {
+            // One pass over the documents for every value; the first value found names the needle.
+            const found = needles.map((n) => `contains(${col}, ${literal(n)})`);
+            const which = `CASE ${found.map((f, i) => `WHEN ${f} THEN ${i}`).join(' ')} END`;
+            branches.push(`SELECT ${literal(c.name)} AS col, ${which} AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${found.join(' OR ')} GROUP BY ALL`);
+          } else {
+            // One pass per column for every value; the value found names the needle.
+            branches.push(`SELECT ${literal(c.name)} AS col, list_position([${list}], ${col}) - 1 AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${col} IN (${list}) GROUP BY ALL`);
+          }
+        }
+        for (const r of await db.all<{ col: string; needle: number; n: bigint }>(branches.join(' UNION ALL '))) {
+          const rows = Number(r.n);
+          if (rows > 0) findings.push({ table: t.name, column: String(r.col), needle: Number(r.needle), rows });
+        }
+      }
+      return findings;
+    },
+  };
+}

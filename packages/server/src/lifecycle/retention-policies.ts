@@ -28,6 +28,54 @@ export interface RetentionPolicies extends RetentionPolicySource {
 
 const FIELDS = new Set(['anonymizeAfterDays', 'deleteAfterDays']);
 
+/** Requested changes checked against the current policies: the windows to save and the categories back to the default. */
+export interface ResolvedChanges {
+  put: Array<{ category: DataCategory } & RetentionWindow>;
+  reset: DataCategory[];
+  /** Every category's window as it would be after the change. */
+  proposed: RetentionPolicySet;
+  diff: Record<string, { from: RetentionWindow; to: RetentionWindow }>;
+}
+
+/**
+ * Checks requested changes as a save does, one problem one code: unknown categories, unknown
+ * fields, periods out of range, anonymisation after deletion. Saving and previewing both use it,
+ * so a preview refuses exactly what a save refuses.
+ */
+export function resolveChanges(current: RetentionPolicySet, changes: PolicyChanges, verb = 'change'): ResolvedChanges {
+  const entries = Object.entries(changes);
+  if (entries.length === 0) throw new EbbError('EBB_VALIDATION_FAILED', `Name at least one category to ${verb}.`);
+  const proposed = { ...current } as RetentionPolicySet;
+  const put: ResolvedChanges['put'] = [];
+  const reset: DataCategory[] = [];
+  const diff: ResolvedChanges['diff'] = {};
+  for (const [name, change] of entries) {
+    const category = parseCategory(name);
+    if (change === null) {
+      reset.push(category);
+      proposed[category] = DEFAULT_RETENTION[category];
+      diff[category] = { from: current[category], to: DEFAULT_RETENTION[category] };
+      continue;
+    }
+    if (typeof change !== 'object' || Array.isArray(change)) {
+      throw new EbbError('EBB_VALIDATION_FAILED', `${category}: give {"anonymizeAfterDays": N, "deleteAfterDays": N} (either or both), or null for the default.`);
+    }
+    const unknown = Object.keys(change).filter((k) => !FIELDS.has(k));
+    if (unknown.length > 0 || Object.keys(change).length === 0) {
+      throw new EbbError('EBB_VALIDATION_FAILED', `${category}: only anonymizeAfterDays and deleteAfterDays can be set${unknown.length ? ` (not ${unknown.join(', ')})` : ''}.`);
+    }
+    // Unchanged fields keep their current value, and the whole window is checked.
+    const window = validateRetentionWindow(category, {
+      anonymizeAfterDays: 'anonymizeAfterDays' in change ? change.anonymizeAfterDays : current[category].anonymizeAfterDays,
+      deleteAfterDays: 'deleteAfterDays' in change ? change.deleteAfterDays : current[category].deleteAfterDays,
+    });
+    put.push({ category, ...window });
+    proposed[category] = window;
+    diff[category] = { from: current[category], to: window };
+  }
+  return { put, reset, proposed, diff };
+}
+
 /** Tenant policies over the defaults, cached per tenant (ingest asks per batch) and dropped on change. */
 export function createRetentionPolicies(deps: { store: RetentionStore; tenants: TenantService; audit: AuditLog; clock: Clock }): RetentionPolicies {
   const { store, tenants, audit, clock } = deps;
@@ -68,37 +116,11 @@ export function createRetentionPolicies(deps: { store: RetentionStore; tenants: 
 
     async change({ tenantId, changes, actor }) {
       await tenants.get(tenantId);
-      const entries = Object.entries(changes);
-      if (entries.length === 0) throw new EbbError('EBB_VALIDATION_FAILED', 'Name at least one category to change.');
       const current = (await load(tenantId)).set;
       const now = clock.now();
-      const put: RetentionPolicyRecord[] = [];
-      const reset: DataCategory[] = [];
-      const diff: Record<string, { from: RetentionWindow; to: RetentionWindow }> = {};
-      for (const [name, change] of entries) {
-        const category = parseCategory(name);
-        if (change === null) {
-          reset.push(category);
-          diff[category] = { from: current[category], to: DEFAULT_RETENTION[category] };
-          continue;
-        }
-        if (typeof change !== 'object' || Array.isArray(change)) {
-          throw new EbbError('EBB_VALIDATION_FAILED', `${category}: give {"anonymizeAfterDays": N, "deleteAfterDays": N} (either or both), or null for the default.`);
-        }
-        const unknown = Object.keys(change).filter((k) => !FIELDS.has(k));
-        if (unknown.length > 0 || Object.keys(change).length === 0) {
-          throw new EbbError('EBB_VALIDATION_FAILED', `${category}: only anonymizeAfterDays and deleteAfterDays can be set${unknown.length ? ` (not ${unknown.join(', ')})` : ''}.`);
-        }
-        // Unchanged fields keep their current value, and the whole window is checked.
-        const window = validateRetentionWindow(category, {
-          anonymizeAfterDays: 'anonymizeAfterDays' in change ? change.anonymizeAfterDays : current[category].anonymizeAfterDays,
-          deleteAfterDays: 'deleteAfterDays' in change ? change.deleteAfterDays : current[category].deleteAfterDays,
-        });
-        put.push({ tenantId, category, ...window, updatedAt: now, updatedBy: actor });
-        diff[category] = { from: current[category], to: window };
-      }
+      const { put, reset, diff } = resolveChanges(current, changes);
       cache.delete(tenantId);
-      await store.savePolicies(tenantId, put, reset);
+      await store.savePolicies(tenantId, put.map((p) => ({ tenantId, ...p, updatedAt: now, updatedBy: actor })), reset);
       cache.delete(tenantId);
       await audit.record({ tenantId, actor, action: 'retention.policy_changed', target: tenantId, details: { changes: diff } });
       return describe(tenantId);

@@ -51,7 +51,9 @@ export async function scanForIdentifiers(
     const jsonColumns = (await t.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = '${name}' AND data_type = 'JSON'`,
     )).map((r) => r.column_name);
-    const rows = await t.query<Record<string, unknown>>(`SELECT * EXCLUDE (${entry.timeColumn}, id), CAST(id AS VARCHAR) AS id, ${entry.timeColumn} AS t FROM ${name}`);
+    // Aggregate tables have no row id; the others' ids are compared as text.
+    const idSelect = Object.hasOwn(entry.columns, 'id') ? ', id), CAST(id AS VARCHAR) AS id' : ')';
+    const rows = await t.query<Record<string, unknown>>(`SELECT * EXCLUDE (${entry.timeColumn}${idSelect}, ${entry.timeColumn} AS t FROM ${name}`);
     for (const row of rows) {
       const tenantId = String(row.tenant_id);
       if (options.heldTenants?.has(tenantId)) continue;

@@ -103,6 +103,7 @@ describe('retention and legal hold routes', () => {
       'GET /api/v1/privacy/retention canReadRetention',
       'POST /api/v1/privacy/holds canManageRetention',
       'POST /api/v1/privacy/holds/:id/release canManageRetention',
+      'POST /api/v1/privacy/retention/preview canManageRetention',
       'PUT /api/v1/privacy/retention canManageRetention',
     ]);
   });

@@ -56,6 +56,18 @@ export function retentionRoutes(s: Services) {
       return { policies: await s.retention.change({ tenantId: tenantOf(req), changes: body.policies, actor: actorOf(req.access!.principal) }) };
     });
 
+    app.post('/api/v1/privacy/retention/preview', {
+      config: { permission: MANAGE },
+      schema: {
+        summary: 'The effect of a policy change before saving it: rows a retention run would anonymise and delete now, under the current and the proposed policy',
+        description: 'Same body as PUT /api/v1/privacy/retention, checked the same way. Reads only: nothing is saved, run or audited. Rows of subjects under legal hold are left out, as the run leaves them.',
+        tags: ['privacy'], body: putDoc, security,
+      },
+    }, async (req) => {
+      const body = validate(PutRetention, req.body);
+      return s.retentionPreview.preview({ tenantId: tenantOf(req), changes: body.policies });
+    });
+
     app.get('/api/v1/privacy/holds', {
       config: { permission: READ },
       schema: { summary: 'Legal holds of the tenant, newest first (?active=true for active ones only)', tags: ['privacy'], security },

@@ -42,7 +42,15 @@ const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 /** The inventory's identifying property keys, as an RE2 pattern for DuckDB. */
 const PROP_KEY_PATTERN = literal(`${IDENTIFYING_PROP_KEY.flags.includes('i') ? '(?i)' : ''}${IDENTIFYING_PROP_KEY.source}`);
 const identifyingKeys = (col: string) => `list_filter(json_keys(${col}), lambda k: regexp_matches(k, ${PROP_KEY_PATTERN}))`;
-const hasIdentifyingKey = (col: string) => `(${col} IS NOT NULL AND len(${identifyingKeys(col)}) > 0)`;
+/**
+ * A cheap test on the JSON text that every object with an identifying key passes: the key as
+ * written ("friend_id":), or any \u escape, which could spell one. Parsing JSON costs far more
+ * than this scan, and most rows have no such key, so only rows that pass are parsed.
+ */
+const MAYBE_IDENTIFYING_TEXT = literal(
+  `${IDENTIFYING_PROP_KEY.flags.includes('i') ? '(?i)' : ''}("${IDENTIFYING_PROP_KEY.source.replace(/^\^/, '').replace(/\$$/, '')}"\\s*:|\\\\u)`,
+);
+const hasIdentifyingKey = (col: string) => `(${col} IS NOT NULL AND regexp_matches(${col}, ${MAYBE_IDENTIFYING_TEXT}) AND len(${identifyingKeys(col)}) > 0)`;
 /** A JSON merge patch with `null` for each identifying key removes exactly those keys. */
 const withoutIdentifyingKeys = (col: string) =>
   `json_merge_patch(${col}, to_json(map_from_entries(list_transform(${identifyingKeys(col)}, lambda k: {'k': k, 'v': NULL::JSON}))))`;

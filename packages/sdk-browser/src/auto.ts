@@ -7,7 +7,7 @@ declare global {
 }
 
 // The <script> build: configured by the tag's data- attributes, exposed as `window.ebb`.
-//   <script src="ebb.iife.js" data-key="ebb_pub_..." data-endpoint="https://ebb.example.org" defer></script>
+//   <script src="ebb.iife.js" data-key="ebb_brw_..." data-endpoint="https://ebb.example.org" defer></script>
 const tag = document.currentScript as HTMLScriptElement | null;
 const data = tag ? tag.dataset : {};
 if (data.key) {

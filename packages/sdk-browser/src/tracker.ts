@@ -8,7 +8,7 @@ import { privacySignal } from './privacy-signal.ts';
 export type ConsentState = 'pending' | 'granted' | 'denied';
 
 export interface TrackerOptions {
-  /** A browser key (`ebb_pub_...`); the page's origin must be on its allow-list. */
+  /** A browser key (`ebb_brw_...`); the page's origin must be on its allow-list. */
   key: string;
   /** Ebb's base URL, e.g. `https://ebb.example.org`; the page's own origin when absent. */
   endpoint?: string;
@@ -194,7 +194,8 @@ export function createTracker(o: TrackerOptions): Tracker {
   const tracker: Tracker = {
     track(type, props, fields) {
       try {
-        push({ ...fields, type, ...(props && { props }), ...(page && { page: { path: page.path } }) });
+        // Before the first page view (it waits for the load event) the event still names its page.
+        push({ ...fields, type, ...(props && { props }), page: { path: page ? page.path : cleanPath(location.pathname + location.search) } });
       } catch {
         // Never disturb the page.
       }

@@ -37,7 +37,7 @@ export interface ClientOptions {
   flushOnExit?: boolean;
   /** Told about every delivery problem. Whatever it throws is ignored. */
   onError?: (error: EbbClientError) => void;
-  /** For tests. */
+  /** Deliver through this `fetch` (for tests, or a proxying fetch); node:http with keep-alive by default. */
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -108,7 +108,7 @@ export function createClient(options: ClientOptions): EbbClient {
     endpoint: options.endpoint,
     key: options.key,
     timeoutMs: options.timeoutMs ?? 10_000,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch,
     now,
   });
 

@@ -1,5 +1,6 @@
 import type { IngestResult } from '@ebb/contracts';
 import { parseRetryAfter } from './backoff.ts';
+import { createFetchPost, createNodeHttpPost, type PostAnswer } from './http-post.ts';
 
 export type SendOutcome =
   | { kind: 'ok'; result: IngestResult }
@@ -12,7 +13,8 @@ export interface TransportOptions {
   endpoint: string;
   key: string;
   timeoutMs: number;
-  fetch: typeof fetch;
+  /** Sends through this `fetch` when given; through node:http with keep-alive otherwise. */
+  fetch?: typeof fetch | undefined;
   now: () => number;
 }
 
@@ -22,21 +24,17 @@ const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 export function createTransport(options: TransportOptions) {
   const url = new URL('/api/v1/events', options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`).href;
   const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
+  const post = options.fetch ? createFetchPost(options.fetch) : createNodeHttpPost();
 
   return async function send(body: string): Promise<SendOutcome> {
-    let res: Response;
+    let res: PostAnswer;
     try {
-      res = await options.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs) });
+      res = await post(url, headers, body, options.timeoutMs);
     } catch (err) {
       const timeout = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError';
       return { kind: 'retry', reason: timeout ? 'timeout' : 'network', retryAfterMs: null, message: timeout ? `no answer within ${options.timeoutMs} ms` : String((err as Error)?.message ?? err) };
     }
-    let text = '';
-    try {
-      text = await res.text();
-    } catch {
-      // The body was cut off; the status is still meaningful.
-    }
+    const text = res.text;
     if (res.status === 200) {
       try {
         return { kind: 'ok', result: JSON.parse(text) as IngestResult };
@@ -47,7 +45,7 @@ export function createTransport(options: TransportOptions) {
     const code = errorCode(text);
     const message = `Ebb answered ${res.status}${code ? ` ${code}` : ''}`;
     if (RETRYABLE.has(res.status)) {
-      return { kind: 'retry', reason: 'http', status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), options.now()), message };
+      return { kind: 'retry', reason: 'http', status: res.status, retryAfterMs: parseRetryAfter(res.retryAfter, options.now()), message };
     }
     // A 400 carrying rejections means every event was invalid; other 4xx are configuration problems.
     return { kind: 'fail', status: res.status, allRejected: res.status === 400 && code !== null && code.startsWith('EBB_EVENT_'), message };

@@ -1,0 +1,58 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** What the transport needs of an answer. */
+export interface PostAnswer {
+  status: number;
+  /** The body; what arrived of it when the connection broke mid-answer. */
+  text: string;
+  retryAfter: string | null;
+}
+
+export type Post = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<PostAnswer>;
+
+/**
+ * POST over node:http(s) with keep-alive connections. Measured on a hello-world app, `fetch` (undici)
+ * cost about four times the CPU per 100-event batch; this path is what the middleware pays per request.
+ * Rejects with the request's error (AbortError when `timeoutMs` passes without a whole answer).
+ */
+export function createNodeHttpPost(): Post {
+  // Idle keep-alive sockets are unref'd by the agent: they never hold the host process open.
+  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+  return function post(url, headers, body, timeoutMs) {
+    return new Promise<PostAnswer>((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const request = (secure ? https : http).request(target, {
+        method: 'POST',
+        agent: agents[secure ? 'https:' : 'http:'],
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        signal: AbortSignal.timeout(timeoutMs),
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        const answer = () => ({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: (res.headers['retry-after'] as string | undefined) ?? null });
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(answer()));
+        // Cut off mid-body (or timed out while reading): the status still says what happened.
+        res.on('error', () => resolve(answer()));
+        res.on('aborted', () => resolve(answer()));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  };
+}
+
+/** The same through a `fetch` function (given in the options, e.g. by tests). */
+export function createFetchPost(fetchFn: typeof fetch): Post {
+  return async function post(url, headers, body, timeoutMs) {
+    const res = await fetchFn(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    let text = '';
+    try {
+      text = await res.text();
+    } catch {
+      // The body was cut off; the status is still meaningful.
+    }
+    return { status: res.status, text, retryAfter: res.headers.get('retry-after') };
+  };
+}

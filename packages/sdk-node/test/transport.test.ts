@@ -1,0 +1,61 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTransport } from '../src/transport.ts';
+import { closeServer, listen } from './helpers.ts';
+
+let server: ReturnType<typeof createServer> | null = null;
+afterEach(async () => {
+  if (server) await closeServer(server);
+  server = null;
+});
+
+async function ebbThat(handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => handle(req, body, res));
+  });
+  return listen(server);
+}
+
+const now = () => Date.parse('2026-01-01T00:00:00Z');
+
+describe('the node:http transport (the default, without a fetch option)', () => {
+  it('posts the batch with the key and reads the answer, over one kept-alive connection', async () => {
+    const seen: Array<{ auth: string | undefined; type: string | undefined; body: string; port: number | undefined }> = [];
+    const url = await ebbThat((req, body, res) => {
+      seen.push({ auth: req.headers.authorization, type: req.headers['content-type'], body, port: req.socket.remotePort });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0,"dropped":0,"rejected":[]}');
+    });
+    const send = createTransport({ endpoint: url, key: 'ebb_srv_k', timeoutMs: 2000, now });
+    expect(await send('{"events":[{"type":"a"}]}')).toEqual({ kind: 'ok', result: { accepted: 1, duplicates: 0, dropped: 0, rejected: [] } });
+    await send('{"events":[{"type":"b"}]}');
+    expect(seen.map((s) => [s.auth, s.type, s.body])).toEqual([
+      ['Bearer ebb_srv_k', 'application/json', '{"events":[{"type":"a"}]}'],
+      ['Bearer ebb_srv_k', 'application/json', '{"events":[{"type":"b"}]}'],
+    ]);
+    expect(seen[1]!.port).toBe(seen[0]!.port);
+  });
+
+  it('says retry with the Retry-After of a 503, and fail on a refused key', async () => {
+    let status = 503;
+    const url = await ebbThat((_req, _body, res) => {
+      res.writeHead(status, { 'retry-after': '7', 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: status === 503 ? 'EBB_OVERLOADED' : 'EBB_UNAUTHENTICATED', message: 'x' } }));
+    });
+    const send = createTransport({ endpoint: url, key: 'k', timeoutMs: 2000, now });
+    expect(await send('{}')).toMatchObject({ kind: 'retry', reason: 'http', status: 503, retryAfterMs: 7000 });
+    status = 401;
+    expect(await send('{}')).toMatchObject({ kind: 'fail', status: 401, allRejected: false });
+  });
+
+  it('says retry after a timeout when Ebb hangs, and on a refused connection', async () => {
+    const url = await ebbThat(() => {
+      // Never answers.
+    });
+    const send = createTransport({ endpoint: url, key: 'k', timeoutMs: 200, now });
+    expect(await send('{}')).toMatchObject({ kind: 'retry', reason: 'timeout' });
+    await closeServer(server!);
+    server = null;
+    expect(await send('{}')).toMatchObject({ kind: 'retry', reason: 'network' });
+  });
+});

@@ -1,15 +1,25 @@
 import type { Services } from '../app/services.ts';
 import { isEbbError } from '../core/errors.ts';
-import { ouladDemoEvents, type DemoSource } from './oulad-demo.ts';
+import { ouladDemoEvents, type DemoEvent, type DemoSource } from './oulad-demo.ts';
+import { syntheticDemoEvents } from './synthetic-activity.ts';
 
 export interface DemoImportResult {
   events: number;
+  /** Of `events`, those from the real OULAD presentation and those synthesised around it. */
+  real: number;
+  synthetic: number;
   accepted: number;
   duplicates: number;
   dropped: number;
   rejected: number;
   seconds: number;
 }
+
+/** The demo's two streams: the real presentation first, then the synthetic platform activity around it. */
+const STREAMS: Array<{ kind: 'real' | 'synthetic'; events: (source?: Partial<DemoSource>) => AsyncGenerator<DemoEvent[]> }> = [
+  { kind: 'real', events: ouladDemoEvents },
+  { kind: 'synthetic', events: syntheticDemoEvents },
+];
 
 /**
  * Feeds the demo's events through the same ingest pipeline as any app's (validation, scrubbing,
@@ -22,8 +32,8 @@ export async function importDemoEvents(
 ): Promise<DemoImportResult> {
   const key = await s.keys.authenticate(serverKey);
   const started = performance.now();
-  const total: DemoImportResult = { events: 0, accepted: 0, duplicates: 0, dropped: 0, rejected: 0, seconds: 0 };
-  for await (const batch of ouladDemoEvents(options.source)) {
+  const total: DemoImportResult = { events: 0, real: 0, synthetic: 0, accepted: 0, duplicates: 0, dropped: 0, rejected: 0, seconds: 0 };
+  for (const stream of STREAMS) for await (const batch of stream.events(options.source)) {
     for (;;) {
       try {
         const r = await s.ingest.ingest({ key, source: 'server', events: batch, ip: null, userAgent: null, privacySignal: false });
@@ -39,6 +49,7 @@ export async function importDemoEvents(
       }
     }
     total.events += batch.length;
+    total[stream.kind] += batch.length;
     options.progress?.(total.events);
   }
   total.seconds = Math.round((performance.now() - started) / 100) / 10;

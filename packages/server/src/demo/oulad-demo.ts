@@ -117,6 +117,8 @@ export async function* ouladDemoEvents(source: Partial<DemoSource> = {}, batchSi
         page: { path: `/course/aaa/${activity}/${site}` },
         error: { type: e.type, message: e.message, component: e.component, stack: `${e.type}: ${e.message}\n    at ${e.component} (app.js:1:1)` },
         context: { userAgent: device(s) },
+        // Not in OULAD: made up so the error views have something to show.
+        props: { synthetic: true },
       });
     }
   });

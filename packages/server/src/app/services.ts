@@ -5,6 +5,13 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { loadSecrets, type Secrets } from '../core/secrets.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
+import { createReleaseReader, type ReleaseReader } from '../analytics/releases/release-reader.ts';
+import { createDuckDbReleaseStore } from '../store/duckdb/release-store.ts';
+import { createEtlRunner, type EtlRunner } from '../analytics/etl/etl-runner.ts';
+import type { PersistentBudgetLedger } from '../analytics/releases/privacy-budget.ts';
+import { createDuckDbBudgetLedger } from '../store/duckdb/budget-ledger-store.ts';
+import { createDuckDbEtlRunStore } from '../store/duckdb/etl-run-store.ts';
+import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics-service.ts';
 import { createApiKeyService, type ApiKeyService } from '../access/api-keys.ts';
 import { createTenantService, type TenantService } from '../access/tenants.ts';
 import { createAccountService, type AccountService } from '../access/accounts.ts';
@@ -24,7 +31,9 @@ import { createExpiredExports } from '../lifecycle/expired-exports.ts';
 import { createLegalHolds, type LegalHolds } from '../lifecycle/legal-holds.ts';
 import { createPiiExposure, type PiiExposure } from '../lifecycle/pii-exposure.ts';
 import { createRetentionPolicies, type RetentionPolicies } from '../lifecycle/retention-policies.ts';
+import { createRetentionPreview, type RetentionPreviewer } from '../lifecycle/retention-preview.ts';
 import { createRetentionRunner, type RetentionRunner } from '../lifecycle/retention-runner.ts';
+import { createRights, type Rights } from '../rights/rights-service.ts';
 import { createDedupeIndex, type DedupeIndex } from '../ingest/dedupe-index.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { createSessionizer, SESSION_INACTIVITY_MS, type Sessionizer } from '../ingest/sessionizer.ts';
@@ -52,6 +61,10 @@ export interface Services {
   exposure: PiiExposure;
   /** The retention job: anonymise, delete, expire export files and salts. */
   retentionRunner: RetentionRunner;
+  /** Data-subject rights: export and erasure requests, their jobs and worker, signed download links. */
+  rights: Rights;
+  /** What a policy change would make a run do now, before it is saved. */
+  retentionPreview: RetentionPreviewer;
   subjects: SubjectDirectory;
   sessions: Sessionizer;
   dedupe: DedupeIndex;
@@ -67,6 +80,14 @@ export interface Services {
   consents: ConsentService;
   /** Who a request is: API key, viewer token or session cookie. */
   resolvePrincipal: PrincipalResolver;
+  /** Analytics answers (overview, pages, quests, at-risk, one learner's views) at a privacy level. */
+  analytics: AnalyticsService;
+  /** Stored differentially private releases, re-served as computed by the ETL (never sampled on request). */
+  releases: ReleaseReader;
+  /** The ETL: aggregate tables and differentially private releases, daily and by hand. */
+  etl: EtlRunner;
+  /** The privacy budget and ledger, for reading (the ETL charges it on its own connection). */
+  budget: PersistentBudgetLedger;
   /** Ingest requests per API key; null when the limit is off. */
   ingestLimiter: TokenBuckets | null;
   close(): Promise<void>;
@@ -137,15 +158,32 @@ export async function createServices(config: Config, options: ServiceOptions = {
     lifecycle: store.lifecycle, jobs: store.privacyJobs, exports: exportFiles, exposure, tenants, policies: retention, holds, salts,
     audit, clock, logger, chunkRows: config.retentionChunkRows,
   });
+  const retentionPreview = createRetentionPreview({ lifecycle: store.lifecycle, exports: exportFiles, tenants, policies: retention, holds, clock });
+  // Analytics reads on a connection of their own: a long query never holds up ingest or access checks.
+  const releases = createReleaseReader({ store: createDuckDbReleaseStore(await store.connect()) });
+  const analytics = createAnalyticsService({ db: await store.connect(), tenants, releases: () => releases, clock });
+  // The ETL writes on a connection of its own; listings and the budget are read on another.
+  const etlDb = await store.connect();
+  const etlReadDb = await store.connect();
+  const etl = createEtlRunner({
+    db: etlDb, runs: createDuckDbEtlRunStore(etlDb), readRuns: createDuckDbEtlRunStore(etlReadDb), releases: createDuckDbReleaseStore(etlDb),
+    ledger: createDuckDbBudgetLedger(etlDb, clock), tenants, audit, clock, logger,
+  });
+  const budget = createDuckDbBudgetLedger(etlReadDb, clock);
+  const rights = createRights({
+    jobs: store.privacyJobs, store: store.rights, tenants, holds, policies: retention, keys, directory: subjects, audit, clock, logger,
+    exportsDir: path.join(config.dataDir, 'exports'), signingKey: deriveKey(secrets.signingKey, 'download links'),
+  });
   const ingestLimiter = config.ingestRateLimit > 0
     ? createTokenBuckets({ capacity: config.ingestRateLimit * 2, refillPerSecond: config.ingestRateLimit, clock })
     : null;
 
   return {
     config, clock, logger, metrics, secrets, store, audit, keys, tenants, pseudonyms, salts, retention,
-    holds, exposure, retentionRunner, subjects, sessions, dedupe, writer, ingest,
-    accounts, memberships, logins, viewerTokens, subjectRows, guardianships, consents, resolvePrincipal, ingestLimiter,
+    holds, exposure, retentionRunner, rights, retentionPreview, subjects, sessions, dedupe, writer, ingest,
+    accounts, memberships, logins, viewerTokens, subjectRows, guardianships, consents, resolvePrincipal, analytics, releases, etl, budget, ingestLimiter,
     async close() {
+      await rights.worker.stop();
       await retentionRunner.stop();
       await writer.drain();
       await keys.flushLastUsed().catch((err: unknown) => logger.warn({ err }, 'could not write key usage times'));

@@ -5,6 +5,8 @@ import { JOBS, findJob } from '../jobs/registry.ts';
 import { defineOperation, type Operation } from './operation.ts';
 import { ACCOUNT_OPERATIONS } from './account-operations.ts';
 import { RETENTION_OPERATIONS } from './retention-operations.ts';
+import { RIGHTS_OPERATIONS } from './rights-operations.ts';
+import { ETL_OPERATIONS } from './etl-operations.ts';
 
 const ACTOR = 'operator:cli';
 const origin = z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin looks like https://app.example.org (scheme and host, no path) or *');
@@ -63,6 +65,8 @@ export const OPERATIONS: ReadonlyArray<Operation<any, any>> = [
   }),
   ...ACCOUNT_OPERATIONS,
   ...RETENTION_OPERATIONS,
+  ...RIGHTS_OPERATIONS,
+  ...ETL_OPERATIONS,
 ];
 
 export function findOperation(name: string): Operation<any, any> | undefined {

@@ -1,6 +1,17 @@
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { EbbError } from './errors.ts';
+
+/** A cron pattern croner accepts (5 to 7 fields, UTC); a bad one is refused at start, not when the job is due. */
+const cronPattern = z.string().min(9).refine((pattern) => {
+  try {
+    new Cron(pattern, { paused: true, timezone: 'UTC' }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a cron pattern such as "0 2 * * *" (minute hour day month weekday, UTC)');
 
 /**
  * Every setting has a flag and an EBB_* variable. Flags win over the environment,
@@ -19,8 +30,8 @@ const SETTINGS = {
   trustProxy: { flag: 'trust-proxy', env: 'EBB_TRUST_PROXY', schema: z.stringbool(), default: false, help: 'take the client address from X-Forwarded-For (behind a reverse proxy)' },
   ingestRateLimit: { flag: 'ingest-rate-limit', env: 'EBB_INGEST_RATE_LIMIT', schema: z.coerce.number().int().min(0).max(1_000_000), default: 1000, help: 'ingest requests per second per API key, bursts of twice that (0 turns the limit off)' },
   dashboardOrigins: { flag: 'dashboard-origins', env: 'EBB_DASHBOARD_ORIGINS', schema: z.string().regex(/^(https?:\/\/[^/\s,]+)(,https?:\/\/[^/\s,]+)*$/, 'a comma-separated list of origins such as https://dash.example.org'), default: '', help: 'origins besides Ebb\'s own that may call the API with the dashboard session (CORS)' },
-  saltCron: { flag: 'salt-cron', env: 'EBB_SALT_CRON', schema: z.string().min(9), default: '5 0 * * *', help: 'when daily visitor salts rotate (cron, UTC)' },
-  retentionCron: { flag: 'retention-cron', env: 'EBB_RETENTION_CRON', schema: z.string().min(9), default: '0 2 * * *', help: 'when the retention job runs (cron, UTC)' },
+  saltCron: { flag: 'salt-cron', env: 'EBB_SALT_CRON', schema: cronPattern, default: '5 0 * * *', help: 'when daily visitor salts rotate (cron, UTC)' },
+  retentionCron: { flag: 'retention-cron', env: 'EBB_RETENTION_CRON', schema: cronPattern, default: '0 2 * * *', help: 'when the retention job runs (cron, UTC)' },
   retentionChunkRows: { flag: 'retention-chunk-rows', env: 'EBB_RETENTION_CHUNK_ROWS', schema: z.coerce.number().int().min(100).max(100_000_000), default: 1_000_000, help: 'most rows the retention job changes in one transaction (a day of rows is never split)' },
 } as const;
 

@@ -9,7 +9,10 @@ import { installAccessHooks } from './access-hooks.ts';
 import { installDashboardCors } from './cors.ts';
 import { requirePermissionDeclarations, type RouteEntry } from './permission-declaration.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { analyticsRoutes } from './routes/analytics.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { cspForPath, dashboardRoutes } from './routes/dashboard.routes.ts';
 import { guardianshipRoutes } from './routes/guardianships.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { ingestRoutes } from './routes/ingest.routes.ts';
@@ -17,8 +20,13 @@ import { keyRoutes } from './routes/keys.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
+import { rightsRoutes } from './routes/rights.routes.ts';
 import { subjectRoutes } from './routes/subjects.routes.ts';
+import { tenantSettingsRoutes } from './routes/tenant-settings.routes.ts';
 import { viewerKeyRoutes } from './routes/viewer-keys.routes.ts';
+import { etlRoutes } from './routes/etl.routes.ts';
+import { etlMetricsRoutes } from './routes/etl-metrics.routes.ts';
+import { privacyBudgetRoutes } from './routes/privacy-budget.routes.ts';
 
 export interface HttpApp {
   app: FastifyInstance;
@@ -27,7 +35,10 @@ export interface HttpApp {
 }
 
 /** Route plugins, in one list: adding a file here is how a route reaches the server. */
-const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes, authRoutes, keyRoutes, memberRoutes, viewerKeyRoutes, guardianshipRoutes, subjectRoutes, retentionRoutes];
+const ROUTES = [ingestRoutes, healthRoutes, metricsRoutes, authRoutes, keyRoutes, memberRoutes, viewerKeyRoutes, guardianshipRoutes, subjectRoutes, tenantSettingsRoutes, retentionRoutes, rightsRoutes, auditRoutes, analyticsRoutes,
+  etlRoutes, etlMetricsRoutes, privacyBudgetRoutes,
+  // Last: the dashboard answers every other GET path with the single-page app.
+  dashboardRoutes];
 
 /** Bodies of everything but ingest are small JSON objects. */
 const SMALL_BODY_LIMIT = 64 * 1024;
@@ -59,7 +70,7 @@ export async function createHttpApp(s: Services): Promise<HttpApp> {
       req.log[reply.statusCode >= 500 ? 'warn' : 'debug']({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     }
   });
-  installSecurityHeaders(app);
+  installSecurityHeaders(app, { cspFor: cspForPath });
   installDashboardCors(app, s.config.dashboardOrigins ? s.config.dashboardOrigins.split(',') : []);
 
   // Schemas on routes document the API; validation is done with the wire schemas (zod) in the

@@ -27,6 +27,17 @@ export interface TableEntry {
    * an anonymised row to one that still names a person.
    */
   eventIdColumn?: string;
+  /**
+   * What erasure does to the table's rows of the person (or tenant) erased: `delete` them (the
+   * default); `unlink` them, clearing the identifying columns but keeping the row (records that
+   * must outlive the person, such as the erasure job itself); `keep` them (the hash-chained audit
+   * log, which holds internal ids only).
+   */
+  onErasure?: 'delete' | 'unlink' | 'keep';
+  /** Exports leave the table out (`never`: Ebb's own bookkeeping) or include it in tenant exports only. */
+  exported?: 'never' | 'tenant';
+  /** Columns exports leave out: keyed pseudonyms and internal bookkeeping that mean nothing to the reader. */
+  notExportedColumns?: string[];
   /** How the table relates to personal data, in a sentence. */
   purpose: string;
   columns: Record<string, ColumnClass>;
@@ -40,6 +51,7 @@ export const INVENTORY = {
   },
   api_keys: {
     category: null,
+    exported: 'never',
     purpose: 'API keys, stored as SHA-256 hashes. No personal data.',
     columns: {
       id: 'none', tenant_id: 'none', kind: 'none', name: 'none', prefix: 'none', hash: 'none',
@@ -49,6 +61,7 @@ export const INVENTORY = {
   subjects: {
     category: null,
     subjectColumn: 'id',
+    notExportedColumns: ['pseudonym'],
     purpose: 'One row per person: a keyed pseudonym of the app\'s user id, never the id itself. Removed on erasure.',
     columns: {
       id: 'identifying', tenant_id: 'none', pseudonym: 'identifying', kind: 'personal', age_band: 'personal',
@@ -57,6 +70,7 @@ export const INVENTORY = {
   },
   audit_log: {
     category: null,
+    onErasure: 'keep',
     purpose: 'Hash-chained record of privacy actions. Holds internal ids and counts only, never raw identifiers.',
     columns: {
       seq: 'none', recorded_at: 'none', tenant_id: 'none', actor: 'none', action: 'none', target: 'none', details: 'none',
@@ -83,6 +97,8 @@ export const INVENTORY = {
   legal_holds: {
     category: null,
     subjectColumn: 'subject_id',
+    exported: 'tenant',
+    notExportedColumns: ['pseudonym'],
     purpose: 'Legal holds on a whole tenant or one subject (by pseudonym); retention leaves held data alone. The reason is free text written by staff.',
     columns: {
       id: 'none', tenant_id: 'none', scope: 'none', subject_id: 'identifying', pseudonym: 'identifying', reason: 'personal',
@@ -92,11 +108,13 @@ export const INVENTORY = {
   privacy_jobs: {
     category: null,
     subjectColumn: 'subject_id',
+    onErasure: 'unlink',
+    exported: 'never',
     purpose: 'Tracked privacy work (retention runs, exports, erasures, ETL): state, counts, files. Export files follow the export_files policy.',
     columns: {
       id: 'none', tenant_id: 'none', kind: 'none', state: 'none', requester: 'none', subject_id: 'identifying', params: 'none',
       grace_deadline: 'none', result: 'none', file: 'none', file_deleted_at: 'none', expires_at: 'none', error: 'none',
-      attempts: 'none', created_at: 'none', started_at: 'none', finished_at: 'none',
+      attempts: 'none', created_at: 'none', started_at: 'none', finished_at: 'none', run_after: 'none',
     },
   },
   accounts: {
@@ -124,6 +142,7 @@ export const INVENTORY = {
   },
   viewer_token_keys: {
     category: null,
+    exported: 'never',
     purpose: 'Keys a tenant\'s app signs viewer tokens with: HS256 secrets sealed with a key derived from the signing secret, or public keys. No personal data.',
     columns: {
       id: 'none', tenant_id: 'none', alg: 'none', name: 'none', secret_sealed: 'none', public_key: 'none', created_at: 'none', revoked_at: 'none',
@@ -148,6 +167,7 @@ export const INVENTORY = {
   events: {
     category: 'events',
     subjectColumn: 'subject_id',
+    notExportedColumns: ['dedupe_key'],
     timeColumn: 'occurred_at',
     purpose: 'Every event, scrubbed at ingest; linked to a subject until anonymised.',
     columns: {
@@ -194,6 +214,89 @@ export const INVENTORY = {
       subject_id: 'identifying', session_id: 'identifying', type: 'personal', course: 'personal', activity: 'personal',
       subject_area: 'personal', score: 'personal', max_score: 'personal', goal_id: 'personal', goal_baseline: 'personal',
       goal_current: 'personal', goal_target: 'personal', anonymized_at: 'none',
+    },
+  },
+  session_aggregates: {
+    category: 'aggregates',
+    subjectColumn: 'subject_id',
+    timeColumn: 'day',
+    purpose: 'ETL session aggregates per day: per learner (aggregation_level learner, keyed by subject_id: personal, reached by retention and erasure through subject_id) and per tenant (a group: no personal data).',
+    columns: {
+      tenant_id: 'none', day: 'personal', time_zone: 'none', aggregation_level: 'none', subject_id: 'identifying', session_count: 'personal',
+      total_duration_s: 'personal', avg_duration_s: 'personal', median_duration_s: 'personal', max_duration_s: 'personal', privacy_level: 'none',
+      epsilon: 'none', cohort_size: 'none', etl_run_id: 'none', computed_at: 'none', anonymized_at: 'none',
+    },
+  },
+  mastery_aggregates: {
+    category: 'aggregates',
+    subjectColumn: 'subject_id',
+    timeColumn: 'day',
+    purpose: 'ETL mastery aggregates per day and subject area: per learner (keyed by subject_id: personal, reached by retention and erasure) and per subject area for the tenant (a group).',
+    columns: {
+      tenant_id: 'none', day: 'personal', time_zone: 'none', aggregation_level: 'none', subject_id: 'identifying', subject_area: 'personal',
+      assessments_completed: 'personal', avg_score_pct: 'personal', last_score_pct: 'personal', privacy_level: 'none', epsilon: 'none',
+      cohort_size: 'none', etl_run_id: 'none', computed_at: 'none', anonymized_at: 'none',
+    },
+  },
+  iep_progress_aggregates: {
+    category: 'aggregates',
+    subjectColumn: 'subject_id',
+    timeColumn: 'day',
+    purpose: 'ETL IEP goal progress per day: per learner and goal (keyed by subject_id: personal, reached by retention and erasure) and per tenant (a group).',
+    columns: {
+      tenant_id: 'none', day: 'personal', time_zone: 'none', aggregation_level: 'none', subject_id: 'identifying', goal_id: 'personal',
+      goals: 'personal', baseline: 'personal', current_value: 'personal', target: 'personal', progress_pct: 'personal', on_track_goals: 'personal',
+      privacy_level: 'none', epsilon: 'none', cohort_size: 'none', etl_run_id: 'none', computed_at: 'none', anonymized_at: 'none',
+    },
+  },
+  weekly_active_aggregates: {
+    category: 'aggregates',
+    timeColumn: 'week_start',
+    purpose: 'ETL weekly active, new, returning and churned learner counts per tenant. Groups only: no personal data.',
+    columns: {
+      tenant_id: 'none', week_start: 'none', time_zone: 'none', aggregation_level: 'none', active_learners: 'none', new_learners: 'none',
+      returning_learners: 'none', churned_learners: 'none', total_sessions: 'none', total_minutes: 'none', privacy_level: 'none', epsilon: 'none',
+      cohort_size: 'none', etl_run_id: 'none', computed_at: 'none',
+    },
+  },
+  page_view_daily: {
+    category: 'aggregates',
+    timeColumn: 'day',
+    purpose: 'ETL page views per day and page (paths scrubbed at ingest): views, unique visitors, load time, time on page. Groups only: no personal data.',
+    columns: {
+      tenant_id: 'none', day: 'none', time_zone: 'none', aggregation_level: 'none', page_path: 'none', views: 'none', unique_visitors: 'none',
+      avg_load_ms: 'none', avg_time_on_page_ms: 'none', privacy_level: 'none', epsilon: 'none', cohort_size: 'none', etl_run_id: 'none',
+      computed_at: 'none',
+    },
+  },
+  etl_runs: {
+    category: null,
+    exported: 'never',
+    purpose: 'ETL run log: job, period, status, rows in and out, duration, error text (no row data). No personal data.',
+    columns: {
+      id: 'none', tenant_id: 'none', job: 'none', period_start: 'none', period_end: 'none', time_zone: 'none', status: 'none', triggered_by: 'none',
+      rows_in: 'none', rows_out: 'none', started_at: 'none', finished_at: 'none', duration_ms: 'none', error: 'none', details: 'none',
+    },
+  },
+  dp_releases: {
+    category: null,
+    purpose: 'Differentially private releases, computed once by the ETL and re-served: noisy values and public parameters. No personal data.',
+    columns: {
+      release_key: 'none', tenant_id: 'none', metric: 'none', level: 'none', time_zone: 'none', window_start: 'none', window_end: 'none',
+      definition_version: 'none', epsilon: 'none', delta: 'none', payload: 'none', released_at: 'none', etl_run_id: 'none',
+    },
+  },
+  privacy_budget: {
+    category: null,
+    purpose: 'Per-tenant differential-privacy release level and per-window cap. No personal data.',
+    columns: { tenant_id: 'none', level: 'none', window_cap_eps: 'none', delta_cap: 'none', updated_at: 'none', updated_by: 'none' },
+  },
+  privacy_ledger: {
+    category: null,
+    purpose: 'Privacy budget ledger: every reserved and committed spend per release key. No personal data.',
+    columns: {
+      id: 'none', tenant_id: 'none', window_start: 'none', window_end: 'none', release_key: 'none', metric: 'none', epsilon: 'none', delta: 'none',
+      status: 'none', created_at: 'none', committed_at: 'none',
     },
   },
 } satisfies Record<string, TableEntry>;

@@ -19,6 +19,8 @@ export interface TenantSettings {
   parentalConsentUnder: 13 | 16 | 18;
   /** What happens to such learners' events while that consent is missing. */
   withoutParentalConsent: 'anonymous_only' | 'refuse';
+  /** k: analytics withhold groups of fewer people at the `anonymized` level (unset: 5). */
+  minGroupSize?: number;
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = Object.freeze({
@@ -194,6 +196,7 @@ export interface ControlStore {
   getTenant(id: string): Promise<Tenant | null>;
   findTenantByName(name: string): Promise<Tenant | null>;
   listTenants(): Promise<Tenant[]>;
+  updateTenantSettings(id: string, settings: TenantSettings): Promise<void>;
 
   insertApiKey(k: ApiKeyRecord): Promise<void>;
   findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | null>;
@@ -333,6 +336,8 @@ export interface AccessStore {
   /** Inserts unless a subject with this pseudonym exists (ingest may have written it). */
   insertSubject(s: SubjectRecord, at: Date): Promise<void>;
   updateSubject(tenantId: string, id: string, change: { kind?: SubjectRecord['kind']; ageBand?: AgeBand; consentState?: ConsentState }): Promise<void>;
+  /** Subjects (not erased) with a recorded age band: the ones a change of the tenant's consent settings can affect. */
+  listAgeBandedSubjects(tenantId: string): Promise<SubjectDetails[]>;
 
   putGuardianship(tenantId: string, guardianId: string, learnerId: string, at: Date): Promise<boolean>;
   deleteGuardianship(tenantId: string, guardianId: string, learnerId: string): Promise<boolean>;
@@ -385,8 +390,12 @@ export interface RetentionStore {
 }
 
 export type PrivacyJobKind = 'retention' | 'export' | 'erase' | 'etl';
-/** `grace`: an erasure waiting out its cancellable grace period. */
-export type PrivacyJobState = 'queued' | 'grace' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `pending`: waiting for the worker (or for `runAfter`, after a transient failure); `scheduled`:
+ * an erasure waiting out its cancellable grace period (or deferred by a legal hold).
+ */
+export type PrivacyJobState = 'pending' | 'scheduled' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const ACTIVE_JOB_STATES: readonly PrivacyJobState[] = ['pending', 'scheduled', 'running'];
 
 /** Tracked privacy work: who asked, its state, what it did, and the file it made. */
 export interface PrivacyJobRecord {
@@ -410,6 +419,8 @@ export interface PrivacyJobRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The earliest time a pending or scheduled job may run (a retry's backoff, a hold's recheck); null: at once. */
+  runAfter?: Date | null;
 }
 
 export type PrivacyJobChange = Partial<Omit<PrivacyJobRecord, 'id' | 'tenantId' | 'kind' | 'createdAt'>>;
@@ -419,7 +430,18 @@ export interface PrivacyJobStore {
   getJob(id: string): Promise<PrivacyJobRecord | null>;
   updateJob(id: string, change: PrivacyJobChange): Promise<void>;
   /** Newest first. `tenantId: null` selects jobs across every tenant only; leave it out for all jobs. */
-  listJobs(filter: { tenantId?: string | null; kind?: PrivacyJobKind; states?: PrivacyJobState[]; limit?: number }): Promise<PrivacyJobRecord[]>;
+  listJobs(filter: {
+    tenantId?: string | null; kind?: PrivacyJobKind; kinds?: PrivacyJobKind[]; states?: PrivacyJobState[]; limit?: number;
+    /** Only jobs about this subject (a string), or only jobs about no subject (null). */
+    subjectId?: string | null;
+    /** Paging: only jobs older than this one (by creation, then id). */
+    before?: { createdAt: Date; id: string };
+  }): Promise<PrivacyJobRecord[]>;
+  /**
+   * Moves a job from one of `from` to `change.state` only if it is still in one of them; false when
+   * someone else moved it first (a cancel racing the worker).
+   */
+  transitionJob(id: string, from: PrivacyJobState[], change: PrivacyJobChange): Promise<boolean>;
   /** A tenant's jobs whose file is still on disk and was made (finished) at or before `before`. */
   jobsWithFilesBefore(tenantId: string, before: Date): Promise<PrivacyJobRecord[]>;
   /** Every file name any job refers to, deleted or not. */
@@ -473,6 +495,43 @@ export interface LifecycleStore {
   countSaltsBefore(day: string): Promise<number>;
 }
 
+/** One file written by an export: a table's rows in one format. */
+export interface ExportedTable {
+  table: string;
+  format: 'json' | 'csv';
+  /** Absolute path of the written file. */
+  file: string;
+  rows: number;
+}
+
+/** Where a verification scan found a value it looked for. */
+export interface ScanFinding {
+  table: string;
+  column: string;
+  /** Which of the values looked for (its index in the list given). */
+  needle: number;
+  rows: number;
+}
+
+/**
+ * Data-subject rights in domain terms: export and erase one subject's rows or a whole tenant's,
+ * and scan for what is left. Tables and columns come from the privacy inventory.
+ */
+export interface RightsStore {
+  /** The subject row by internal id (erased or not), or null. */
+  subjectById(tenantId: string, subjectId: string): Promise<{ id: string; pseudonym: string } | null>;
+  /** Writes one file per inventory table (and format) with the subject's rows into `dir`. */
+  exportSubject(tenantId: string, subjectId: string, dir: string, formats: Array<'json' | 'csv'>): Promise<ExportedTable[]>;
+  /** Writes one file per inventory table (and format) with the tenant's rows into `dir`. */
+  exportTenant(tenantId: string, dir: string, formats: Array<'json' | 'csv'>): Promise<ExportedTable[]>;
+  /** Deletes (or unlinks, where the inventory says so) every row of the subject, in one transaction. Rows per table. */
+  eraseSubject(tenantId: string, subjectId: string): Promise<TableCounts>;
+  /** Deletes every row of the tenant (the tenant row too), in one transaction. Rows per table. */
+  eraseTenant(tenantId: string): Promise<TableCounts>;
+  /** Every text column of every inventory table searched for each needle (whole values, and inside JSON documents); hits only. */
+  scan(needles: string[]): Promise<ScanFinding[]>;
+}
+
 export interface Store {
   events: EventStore;
   control: ControlStore;
@@ -480,5 +539,6 @@ export interface Store {
   retention: RetentionStore;
   privacyJobs: PrivacyJobStore;
   lifecycle: LifecycleStore;
+  rights: RightsStore;
   close(): Promise<void>;
 }

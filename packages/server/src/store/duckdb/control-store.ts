@@ -60,6 +60,9 @@ export function createDuckDbControlStore(db: Db): ControlStore {
     async listTenants() {
       return (await db.all('SELECT * FROM tenants ORDER BY created_at, id')).map(toTenant);
     },
+    async updateTenantSettings(id, settings) {
+      await db.run('UPDATE tenants SET settings = $1 WHERE id = $2', [JSON.stringify(settings), id]);
+    },
 
     async insertApiKey(k) {
       await db.run(

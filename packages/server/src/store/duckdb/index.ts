@@ -7,6 +7,7 @@ import { createDuckDbEventStore } from './event-store.ts';
 import { createDuckDbLifecycleStore } from './lifecycle-store.ts';
 import { createDuckDbPrivacyJobStore } from './privacy-job-store.ts';
 import { createDuckDbRetentionStore } from './retention-store.ts';
+import { createDuckDbRightsStore } from './rights-store.ts';
 import { migrate } from './migrate.ts';
 import type { Store } from '../ports.ts';
 
@@ -31,6 +32,8 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
   const privacyDb = await handle.connect();
   const lifecycleDb = await handle.connect();
   const lifecycleReadDb = await handle.connect();
+  // Exports and erasures too: a tenant export must not hold up the control plane.
+  const rightsDb = await handle.connect();
   await migrate(controlDb, now);
   return {
     events: createDuckDbEventStore(writeDb, readDb),
@@ -39,6 +42,7 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
     retention: createDuckDbRetentionStore(privacyDb),
     privacyJobs: createDuckDbPrivacyJobStore(privacyDb),
     lifecycle: createDuckDbLifecycleStore(lifecycleDb, lifecycleReadDb),
+    rights: createDuckDbRightsStore(rightsDb),
     connect: () => handle.connect(),
     async close() {
       handle.close();

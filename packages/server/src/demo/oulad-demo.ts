@@ -156,6 +156,11 @@ export async function* ouladDemoEvents(source: Partial<DemoSource> = {}, batchSi
     });
   }
 
+  yield* inDayOrder(byDay, batchSize);
+}
+
+/** Events in batches of batchSize, day by day as a live app would have sent them. */
+export function* inDayOrder(byDay: Map<number, DemoEvent[]>, batchSize: number): Generator<DemoEvent[]> {
   let batch: DemoEvent[] = [];
   for (const d of [...byDay.keys()].sort((x, y) => x - y)) {
     for (const e of byDay.get(d)!) {

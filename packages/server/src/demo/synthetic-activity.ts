@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DAY_MS } from '../core/clock.ts';
 import { readCsv } from '../core/read-csv.ts';
 import { DEFAULT_OULAD_DIR } from '../analytics/risk/load-oulad-presentation.ts';
-import { DEMO_MODULE, DEMO_PRESENTATION, type DemoEvent, type DemoSource } from './oulad-demo.ts';
+import { DEMO_MODULE, DEMO_PRESENTATION, inDayOrder, type DemoEvent, type DemoSource } from './oulad-demo.ts';
 
 /**
  * SYNTHETIC activity for the demo tenant, generated around the real OULAD presentation: the learning
@@ -251,15 +251,5 @@ export async function* syntheticDemoEvents(source: Partial<DemoSource> = {}, bat
     }
   }
 
-  let batch: DemoEvent[] = [];
-  for (const d of [...byDay.keys()].sort((x, y) => x - y)) {
-    for (const e of byDay.get(d)!) {
-      batch.push(e);
-      if (batch.length === batchSize) {
-        yield batch;
-        batch = [];
-      }
-    }
-  }
-  if (batch.length > 0) yield batch;
+  yield* inDayOrder(byDay, batchSize);
 }

@@ -37,3 +37,25 @@ export function localDateSql(column: string, p: { from: string; to: string; time
 }
 
 export const count = (rows: Array<Record<string, unknown>>): number => Number(rows[0]?.n ?? 0);
+
+/** The SQL of one daily aggregate step: count the source rows, clear the period, insert, count what was written. */
+export interface DailyAggregateSql {
+  readonly source: string;
+  readonly clear: string;
+  insert(localDay: string): string;
+  readonly written: string;
+}
+
+/**
+ * Rebuilds a daily aggregate for the period in one transaction, so a re-run of the same period
+ * replaces its rows (idempotent) and a failure leaves the previous rows in place.
+ */
+export function rebuildDailyAggregate(db: EtlDb, p: EtlPeriod, q: DailyAggregateSql, timeColumn: string): Promise<StepCounts> {
+  const { start, end } = periodInstants(p);
+  return db.transaction(async () => {
+    const rowsIn = count(await db.all(q.source, [p.tenantId, start, end]));
+    await db.run(q.clear, [p.tenantId, p.timeZone, p.from, p.to]);
+    await db.run(q.insert(localDateSql(timeColumn, p)), [p.tenantId, p.timeZone, start, end, p.runId, p.now.toISOString()]);
+    return { rowsIn, rowsOut: count(await db.all(q.written, [p.tenantId, p.runId])) };
+  });
+}

@@ -93,6 +93,24 @@ export function createDuckDbRightsStore(db: Db): RightsStore {
     await db.run('CHECKPOINT').catch(() => undefined);
   };
 
+  /**
+   * Deletes the matching rows of each table in one transaction (or, for tables whose records must
+   * outlive the person, clears their identifying columns), in the order given; then checkpoints.
+   */
+  const eraseRows = async (targets: Array<[StoredTable, string]>): Promise<TableCounts> => {
+    const counts = await db.transaction(async () => {
+      const counts: TableCounts = {};
+      for (const [t, where] of targets) {
+        counts[t.name] = t.entry.onErasure === 'unlink'
+          ? count(await db.one(`UPDATE ${ident(t.name)} SET ${clearable(t).map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${where}`))
+          : count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where}`));
+      }
+      return counts;
+    });
+    await checkpoint();
+    return counts;
+  };
+
   return {
     async subjectById(tenantId, subjectId) {
       const r = await db.one<{ id: string; pseudonym: string }>('SELECT id, pseudonym FROM subjects WHERE tenant_id = $1 AND id = $2', [tenantId, subjectId]);
@@ -117,40 +135,12 @@ export function createDuckDbRightsStore(db: Db): RightsStore {
       const list = (await tables()).filter((t) => t.subjectColumns.length > 0 && t.entry.onErasure !== 'keep');
       // The subject row goes last, so a failure before it leaves the person findable for the retry.
       const ordered = [...list.filter((t) => t.name !== 'subjects'), ...list.filter((t) => t.name === 'subjects')];
-      const counts = await db.transaction(async () => {
-        const counts: TableCounts = {};
-        for (const t of ordered) {
-          const where = ofSubject(t, tenantId, subjectId);
-          if (t.entry.onErasure === 'unlink') {
-            const cols = clearable(t);
-            counts[t.name] = count(await db.one(`UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${where}`));
-          } else {
-            counts[t.name] = count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where}`));
-          }
-        }
-        return counts;
-      });
-      await checkpoint();
-      return counts;
+      return eraseRows(ordered.map((t) => [t, ofSubject(t, tenantId, subjectId)]));
     },
 
     async eraseTenant(tenantId) {
       const list = tenantsLast((await tables()).filter((t) => t.tenantColumn !== null && t.entry.onErasure !== 'keep'));
-      const counts = await db.transaction(async () => {
-        const counts: TableCounts = {};
-        for (const t of list) {
-          const where = `${ident(t.tenantColumn!)} = ${literal(tenantId)}`;
-          if (t.entry.onErasure === 'unlink') {
-            const cols = clearable(t);
-            counts[t.name] = count(await db.one(`UPDATE ${ident(t.name)} SET ${cols.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${where}`));
-          } else {
-            counts[t.name] = count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where}`));
-          }
-        }
-        return counts;
-      });
-      await checkpoint();
-      return counts;
+      return eraseRows(list.map((t) => [t, `${ident(t.tenantColumn!)} = ${literal(tenantId)}`]));
     },
 
     async scan(needles) {

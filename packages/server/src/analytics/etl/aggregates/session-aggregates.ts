@@ -1,4 +1,4 @@
-import { count, localDateSql, periodInstants, type EtlDb, type EtlPeriod, type StepCounts } from '../etl-period.ts';
+import { rebuildDailyAggregate, type EtlDb, type EtlPeriod, type StepCounts } from '../etl-period.ts';
 import { GROUP_PRIVACY, LEARNER_PRIVACY } from './aggregate-privacy.ts';
 
 /**
@@ -28,13 +28,6 @@ const sql = {
   },
 } as const;
 
-export async function buildSessionAggregates(db: EtlDb, p: EtlPeriod): Promise<StepCounts> {
-  const { start, end } = periodInstants(p);
-  const q = sql.duckdb;
-  return db.transaction(async () => {
-    const rowsIn = count(await db.all(q.source, [p.tenantId, start, end]));
-    await db.run(q.clear, [p.tenantId, p.timeZone, p.from, p.to]);
-    await db.run(q.insert(localDateSql('started_at', p)), [p.tenantId, p.timeZone, start, end, p.runId, p.now.toISOString()]);
-    return { rowsIn, rowsOut: count(await db.all(q.written, [p.tenantId, p.runId])) };
-  });
+export function buildSessionAggregates(db: EtlDb, p: EtlPeriod): Promise<StepCounts> {
+  return rebuildDailyAggregate(db, p, sql.duckdb, 'started_at');
 }

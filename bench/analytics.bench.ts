@@ -93,8 +93,8 @@ async function ebb() {
                CASE WHEN t >= TIMESTAMPTZ '${NOW}' - INTERVAL 30 DAY THEN g % ${Math.floor(LEARNERS * 0.7)} ELSE g % ${LEARNERS} END AS u
         FROM (SELECT i, ${H} AS h, ${G} AS g, TIMESTAMPTZ '${NOW}' - to_microseconds((${EVENTS} - i) * ${Math.floor((DAYS * 86_400_000_000) / EVENTS)}) AS t FROM range(${EVENTS}) r(i))
       )`);
-    await db.run(`INSERT INTO sessions (id, tenant_id, subject_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, anonymized_at)
-      SELECT 'sess' || i, '${tid}', CASE WHEN old THEN NULL ELSE 'l' || (h % ${LEARNERS}) END, t, t + to_milliseconds(d), d, 1 + h % 9, 3 + h % 20, '/quests/' || (h % 300), '/quests/' || (h % 300),
+    await db.run(`INSERT INTO sessions (id, key, tenant_id, subject_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, anonymized_at)
+      SELECT 'sess' || i, md5_number('sess' || i), '${tid}', CASE WHEN old THEN NULL ELSE 'l' || (h % ${LEARNERS}) END, t, t + to_milliseconds(d), d, 1 + h % 9, 3 + h % 20, '/quests/' || (h % 300), '/quests/' || (h % 300),
              CASE WHEN old THEN t + INTERVAL 90 DAY END
       FROM (SELECT i, h, t, (60000 + h % 3540000)::BIGINT AS d, t < TIMESTAMPTZ '${NOW}' - INTERVAL 90 DAY AS old
             FROM (SELECT i, ${H} AS h, TIMESTAMPTZ '${NOW}' - to_microseconds((${SESSIONS} - i) * ${Math.floor((DAYS * 86_400_000_000) / SESSIONS)}) AS t FROM range(${SESSIONS}) r(i)))`);

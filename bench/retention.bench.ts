@@ -67,8 +67,8 @@ async function generate(s: Services, tenantId: string, now: number): Promise<voi
     SELECT uuid(), id, tenant_id, occurred_at, received_at, subject_id, session_id, type, 'math-1', 'fractions', 4, 5
     FROM events WHERE type = 'task_completed'`);
   await db.run(`
-    INSERT INTO sessions (id, tenant_id, subject_id, anonymous_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, device_type, browser, os)
-    SELECT session_id, any_value(tenant_id), any_value(subject_id), any_value(anonymous_id), min(occurred_at), max(occurred_at),
+    INSERT INTO sessions (id, key, tenant_id, subject_id, anonymous_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, device_type, browser, os)
+    SELECT session_id, md5_number(session_id), any_value(tenant_id), any_value(subject_id), any_value(anonymous_id), min(occurred_at), max(occurred_at),
       epoch_ms(max(occurred_at)) - epoch_ms(min(occurred_at)), count(*) FILTER (WHERE type = 'page_view'), count(*), min(page_path), max(page_path), 'desktop', 'Chrome', 'Windows'
     FROM events GROUP BY session_id`);
   await db.run('CHECKPOINT');

@@ -182,12 +182,13 @@ export const INVENTORY = {
     category: 'sessions',
     subjectColumn: 'subject_id',
     timeColumn: 'started_at',
-    purpose: 'Sessions built from events: span, pages, device.',
+    notExportedColumns: ['key'],
+    purpose: 'Sessions built from events: span, pages, device. The key (a hash of the id, the primary key) is replaced with the id on anonymisation.',
     columns: {
       id: 'identifying', tenant_id: 'none', subject_id: 'identifying', anonymous_id: 'identifying', started_at: 'personal',
       ended_at: 'personal', duration_ms: 'personal', page_views: 'personal', event_count: 'personal',
       entry_page: 'personal', exit_page: 'personal', device_type: 'personal', browser: 'personal', os: 'personal',
-      anonymized_at: 'none',
+      anonymized_at: 'none', key: 'identifying',
     },
   },
   error_events: {

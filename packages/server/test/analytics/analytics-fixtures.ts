@@ -51,10 +51,11 @@ export async function insertSessions(t: TestServer, tenantId: string, rows: Sess
   if (rows.length === 0) return;
   const values = rows.map((r) => {
     const end = new Date(Date.parse(r.start) + r.durationMs).toISOString();
-    return `(${lit(r.id ?? randomUUID())}, ${lit(tenantId)}, ${lit(r.anonymized ? null : r.subject ?? null)}, ${lit(r.start)}::TIMESTAMPTZ, ${lit(end)}::TIMESTAMPTZ, ${r.durationMs},
+    const id = lit(r.id ?? randomUUID());
+    return `(${id}, md5_number(${id}), ${lit(tenantId)}, ${lit(r.anonymized ? null : r.subject ?? null)}, ${lit(r.start)}::TIMESTAMPTZ, ${lit(end)}::TIMESTAMPTZ, ${r.durationMs},
       ${r.pageViews ?? 1}, ${r.pageViews ?? 1}, ${lit(r.entryPage ?? null)}, ${lit(r.entryPage ?? null)}, ${r.anonymized ? `${lit(r.start)}::TIMESTAMPTZ` : 'NULL'})`;
   });
-  await t.query(`INSERT INTO sessions (id, tenant_id, subject_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, anonymized_at) VALUES ${values.join(',\n')}`);
+  await t.query(`INSERT INTO sessions (id, key, tenant_id, subject_id, started_at, ended_at, duration_ms, page_views, event_count, entry_page, exit_page, anonymized_at) VALUES ${values.join(',\n')}`);
 }
 
 export interface LearningFixture {

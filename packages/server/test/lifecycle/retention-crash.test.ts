@@ -92,8 +92,8 @@ describe('a retention run killed with SIGKILL', () => {
         SELECT uuid(), id, tenant_id, occurred_at, received_at, subject_id, session_id, 'TypeError', 'x is undefined'
         FROM events WHERE type = 'app_error'`);
       await db.run(`
-        INSERT INTO sessions (id, tenant_id, subject_id, anonymous_id, started_at, ended_at, duration_ms, page_views, event_count)
-        SELECT session_id, any_value(tenant_id), any_value(subject_id), any_value(anonymous_id), min(occurred_at), max(occurred_at), 0, count(*), count(*)
+        INSERT INTO sessions (id, key, tenant_id, subject_id, anonymous_id, started_at, ended_at, duration_ms, page_views, event_count)
+        SELECT session_id, md5_number(session_id), any_value(tenant_id), any_value(subject_id), any_value(anonymous_id), min(occurred_at), max(occurred_at), 0, count(*), count(*)
         FROM events GROUP BY session_id`);
       sessionIds = Number((await db.one<{ n: bigint }>('SELECT count(*) AS n FROM sessions'))!.n);
     } finally {

@@ -45,6 +45,11 @@ export async function scanForIdentifiers(
     for (const r of await t.query<{ id: string }>(`SELECT CAST(${entry.eventIdColumn} AS VARCHAR) AS id FROM ${name}`)) shared.set(r.id, entry.category!);
   }
   const referencedSessions = new Set((await t.query<{ s: string }>('SELECT DISTINCT session_id AS s FROM events WHERE session_id IS NOT NULL')).map((r) => r.s));
+  // A row key derived from an id (md5_number) identifies as much as the id itself.
+  const idList = [...(options.knownIds ?? []), ...referencedSessions].map((id) => `'${id.replaceAll("'", "''")}'`);
+  const knownKeys = new Set(idList.length === 0 ? [] : (await t.query<{ k: string }>(
+    `SELECT CAST(md5_number(x) AS VARCHAR) AS k FROM (SELECT unnest([${idList.join(', ')}]) AS x)`,
+  )).map((r) => r.k));
   const cache = new Map<string, RetentionPolicySet>();
   for (const [name, entry] of tables) {
     const idColumns = identifyingColumns(name);
@@ -66,8 +71,9 @@ export async function scanForIdentifiers(
       for (const col of idColumns) {
         const v = row[col];
         if (v == null) continue;
-        // An identifying column that cannot be empty (a row id) must hold a fresh value that nothing refers to.
+        // An identifying column that cannot be empty (a row id or key) must hold a fresh value that nothing refers to.
         if (col === 'id' && !options.knownIds?.has(String(v)) && !referencedSessions.has(String(v))) continue;
+        if (col === 'key' && !knownKeys.has(String(v))) continue;
         findings.push(`${name}.${col} of a ${category} row from ${(row.t as Date).toISOString()} still holds ${String(v)}`);
       }
       for (const col of jsonColumns) {

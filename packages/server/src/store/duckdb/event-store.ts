@@ -51,9 +51,9 @@ const SESSION_UPSERT = `
 INSERT INTO sessions
 SELECT id, tenant_id, subject_id, anonymous_id, started_at, ended_at,
        epoch_ms(ended_at) - epoch_ms(started_at), page_views, event_count, entry_page, exit_page,
-       device_type, browser, os, NULL
+       device_type, browser, os, NULL, md5_number(id)
 FROM session_updates
-ON CONFLICT (id) DO UPDATE SET
+ON CONFLICT (key) DO UPDATE SET
   subject_id = CASE WHEN sessions.anonymized_at IS NULL THEN coalesce(sessions.subject_id, excluded.subject_id) END,
   anonymous_id = CASE WHEN sessions.anonymized_at IS NULL THEN coalesce(sessions.anonymous_id, excluded.anonymous_id) END,
   started_at = least(sessions.started_at, excluded.started_at),

@@ -17,8 +17,8 @@ interface TableLayout {
   columns: string[];
   /** Identifying columns that may be NULL: cleared. */
   cleared: string[];
-  /** Identifying columns that may not be NULL (a primary key): replaced by a fresh random id. */
-  rekeyed: string[];
+  /** Identifying columns that may not be NULL (a primary key): replaced by a fresh random value of their type. */
+  rekeyed: Array<{ name: string; type: string }>;
   /** JSON columns: property keys the inventory marks as identifying are removed. */
   json: string[];
   /** Has `anonymized_at`: rows can be anonymised. Tables without it hold no identifiers. */
@@ -54,8 +54,13 @@ const hasIdentifyingKey = (col: string) => `(${col} IS NOT NULL AND regexp_match
 /** A JSON merge patch with `null` for each identifying key removes exactly those keys. */
 const withoutIdentifyingKeys = (col: string) =>
   `json_merge_patch(${col}, to_json(map_from_entries(list_transform(${identifyingKeys(col)}, lambda k: {'k': k, 'v': NULL::JSON}))))`;
-/** A fresh random id that keeps the old one's kind prefix (`ss_` ...), so it looks like any other id. */
-const freshId = (col: string) => `coalesce(regexp_extract(${col}, '^[A-Za-z]+_'), '') || replace(CAST(gen_random_uuid() AS VARCHAR), '-', '')`;
+/**
+ * A fresh random value for an identifying key column: a text id keeps the old one's kind prefix
+ * (`ss_` ...), so it looks like any other id; a 128-bit key is a random one.
+ */
+const freshValue = (col: string, type: string) => type === 'UHUGEINT'
+  ? 'md5_number(CAST(gen_random_uuid() AS VARCHAR))'
+  : `coalesce(regexp_extract(${col}, '^[A-Za-z]+_'), '') || replace(CAST(gen_random_uuid() AS VARCHAR), '-', '')`;
 
 /** Collects positional parameters while a statement is built. */
 class Params {
@@ -138,7 +143,8 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
       const where = build(q);
       const exprs = t.columns.map((col) => {
         const c = `${name}.${ident(col)}`;
-        if (t.rekeyed.includes(col)) return freshId(c);
+        const key = t.rekeyed.find((k) => k.name === col);
+        if (key) return freshValue(c, key.type);
         if (t.cleared.includes(col)) return 'NULL';
         if (t.json.includes(col)) return `CASE WHEN ${hasIdentifyingKey(c)} THEN ${withoutIdentifyingKeys(c)} ELSE ${c} END`;
         if (col === 'anonymized_at') return q.time(at);
@@ -280,7 +286,7 @@ async function loadLayout(db: Db): Promise<Layout> {
       subject: entry.subjectColumn ?? null,
       columns: columns.map((c) => c.name),
       cleared: columns.filter((c) => identifying.has(c.name) && c.nullable).map((c) => c.name),
-      rekeyed: columns.filter((c) => identifying.has(c.name) && !c.nullable).map((c) => c.name),
+      rekeyed: columns.filter((c) => identifying.has(c.name) && !c.nullable).map((c) => ({ name: c.name, type: c.type })),
       json: anonymizable ? columns.filter((c) => c.type === 'JSON' && !identifying.has(c.name)).map((c) => c.name) : [],
       anonymizable,
       eventIdColumn: entry.eventIdColumn ?? null,

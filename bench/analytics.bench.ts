@@ -223,7 +223,7 @@ process.stdout.write(`${JSON.stringify({
   bench: 'analytics',
   learners: LEARNERS,
   sessions: SESSIONS,
-  machine: { cpus: os.cpus().length, node: process.version, load_avg_1m: Math.round(os.loadavg()[0]! * 100) / 100, note: 'shared, busy' },
+  machine: { cpus: os.cpus().length, node: process.version, load_avg_1m: Math.round(os.loadavg()[0]! * 100) / 100 },
   targets: TARGETS,
   ebb: ebbResult,
   met: { overview: ebbResult.overview.p95_ms < TARGETS.overview_ms, at_risk: ebbResult.at_risk.p95_ms < TARGETS.at_risk_ms },

@@ -2,7 +2,7 @@ import type { PublishedRow, PublishedValue } from '@ebb/contracts';
 import type { AggregateMetric } from '../analytics-service.ts';
 import { addDays, rangeOf } from '../date-range.ts';
 import { publishCells, publishCount, relation, type Cell } from '../publish-cells.ts';
-import { dateOfDayNumber, dayNumber, daysOf, localDaySql, num, type MetricDb, type MetricQuery } from './metric-query.ts';
+import { dayNumber, daysOf, localDaySql, num, type MetricDb, type MetricQuery } from './metric-query.ts';
 import { overviewSql } from './overview.sql.ts';
 
 /**
@@ -23,22 +23,33 @@ export interface OverviewRaw {
 
 export async function computeOverview(db: MetricDb, q: MetricQuery): Promise<OverviewRaw> {
   const { range, tenantId } = q;
-  const cells = await db.all(overviewSql.duckdb.cells.replace('$day', localDaySql('occurred_at', range)), [tenantId, range.start.toISOString(), range.end.toISOString()]);
+  // The window: the range, and the 30 days up to its last day that monthly active users look at.
   const monthFrom = addDays(range.to, -29);
-  const month = rangeOf(monthFrom, range.to, range.timeZone);
-  const [active] = await db.all(overviewSql.duckdb.active.replace('$day', localDaySql('occurred_at', month)), [tenantId, month.start.toISOString(), month.end.toISOString(), dayNumber(range.to)]);
+  const window = rangeOf(monthFrom < range.from ? monthFrom : range.from, range.to, range.timeZone);
+  const days = daysOf(range);
+  const counts = await db.all(overviewSql.duckdb.counts.replace('$day', localDaySql('occurred_at', range)), [tenantId, range.start.toISOString(), range.end.toISOString()]);
+  const types = [...new Set(counts.map((r) => String(r.type)))].sort();
+  const peopleSql = overviewSql.duckdb.people({ firstDay: dayNumber(window.from), windowDays: window.days, rangeDays: days.length, types: types.length })
+    .replace('$day', localDaySql('occurred_at', window));
+  const [people] = await db.all(peopleSql, [tenantId, window.start.toISOString(), window.end.toISOString(), ...(types.length > 0 ? [types] : [])]);
   const [sessions] = await db.all(overviewSql.duckdb.sessions, [tenantId, range.start.toISOString(), range.end.toISOString()]);
-  const perDay = new Map<string, { events: number; people: number }>();
-  const out: OverviewRaw = { dau: num(active?.dau), wau: num(active?.wau), mau: num(active?.mau), total: { events: 0, people: 0 }, sessions: num(sessions?.sessions), byType: [], daily: [] };
-  for (const r of cells) {
-    const v = { events: num(r.events), people: num(r.people) };
-    if (r.dim === 'total') out.total = v;
-    else if (r.dim === 'type') out.byType.push({ type: String(r.type), ...v });
-    else perDay.set(dateOfDayNumber(num(r.day)), v);
+
+  const byType = new Map(types.map((type, i) => [type, { type, events: 0, people: num(people?.[`t${i}`]) }]));
+  const byDay = new Map(days.map((date, i) => [dayNumber(date), { date, events: 0, people: num(people?.[`d${i}`]) }]));
+  let events = 0;
+  for (const r of counts) {
+    const n = num(r.events);
+    events += n;
+    byType.get(String(r.type))!.events += n;
+    byDay.get(num(r.day))!.events += n;
   }
-  out.byType.sort((a, b) => b.events - a.events || (a.type < b.type ? -1 : 1));
-  out.daily = daysOf(range).map((date) => ({ date, ...(perDay.get(date) ?? { events: 0, people: 0 }) }));
-  return out;
+  return {
+    dau: num(people?.dau), wau: num(people?.wau), mau: num(people?.mau),
+    total: { events, people: num(people?.people) },
+    sessions: num(sessions?.sessions),
+    byType: [...byType.values()].sort((a, b) => b.events - a.events || (a.type < b.type ? -1 : 1)),
+    daily: [...byDay.values()],
+  };
 }
 
 export interface OverviewData {

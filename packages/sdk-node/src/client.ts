@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LIMITS, type EventInput } from '@ebb/contracts';
 import { backoffDelay } from './backoff.ts';
 import { EbbClientError, type DeliveryProblem } from './client-error.ts';
+import type { Classification } from './classify.ts';
+import type { RequestShaper } from './request-event.ts';
 import { createTransport } from './transport.ts';
 
 /** Everything of a wire event but its type. `id` and `occurredAt` are filled in when absent. */
@@ -74,11 +76,6 @@ export interface EbbClient {
   stats(): ClientStats;
 }
 
-interface Entry {
-  seq: number;
-  event: EventInput;
-}
-
 interface Batch {
   firstSeq: number;
   lastSeq: number;
@@ -112,9 +109,27 @@ export function createClient(options: ClientOptions): EbbClient {
     now,
   });
 
-  const queue: Entry[] = [];
-  let head = 0; // queue[head..] are waiting; shifting a long array on every batch would be O(n)
-  let lastSeq = 0;
+  // The queue: a ring of slots in columns, so a request recorded by the middleware costs a few
+  // stores and no object. A slot holds either an event object (track, page, error) or a request's
+  // compact record, which becomes its event's JSON only when a batch is taken.
+  let cap = Math.min(maxQueue, 1024); // grows (doubling) up to maxQueue
+  let events: Array<EventInput | undefined> = new Array(cap).fill(undefined);
+  let shapers: Array<RequestShaper | undefined> = new Array(cap).fill(undefined);
+  let methods: string[] = new Array(cap).fill('');
+  let routes: string[] = new Array(cap).fill('');
+  let statuses = new Int32Array(cap);
+  let durations = new Float64Array(cap);
+  let ends = new Float64Array(cap);
+  let userIds: Array<string | undefined> = new Array(cap).fill(undefined);
+  let userAgents: Array<string | undefined> = new Array(cap).fill(undefined);
+  let ips: Array<string | undefined> = new Array(cap).fill(undefined);
+  let kinds: Array<Classification | undefined> = new Array(cap).fill(undefined);
+  let extras: Array<Record<string, unknown> | undefined> = new Array(cap).fill(undefined);
+  let headSlot = 0; // slot of the oldest waiting entry
+  let tailSlot = 0; // slot the next entry goes to
+  let head = 0; // entries taken so far; the oldest waiting one is number head + 1
+  let lastSeq = 0; // entries queued so far
+  let pumpScheduled = false;
   let pending: Batch | null = null;
   let pumping = false;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -128,8 +143,7 @@ export function createClient(options: ClientOptions): EbbClient {
     requests: 0, retries: 0,
   };
 
-  const waiting = () => queue.length - head;
-
+  const waiting = () => lastSeq - head;
   function report(problem: DeliveryProblem, message: string, events: number, status?: number): void {
     if (!options.onError) return;
     try {
@@ -152,59 +166,150 @@ export function createClient(options: ClientOptions): EbbClient {
   }, flushIntervalMs);
   interval.unref();
 
-  function enqueue(event: EventInput): void {
+  /** Whether one more entry may be queued; counts and reports it when not. */
+  function admit(): boolean {
     if (closed) {
       drop('closed', 1);
-      return;
+      return false;
     }
-    if (waiting() + (pending?.count ?? 0) >= maxQueue) {
+    if (lastSeq - head + (pending === null ? 0 : pending.count) >= maxQueue) {
       drop('queueFull', 1);
       if (!overflowReported) {
         overflowReported = true;
         report('queue_full', `the queue holds ${maxQueue} events; new events are dropped until Ebb catches up`, 1);
       }
-      return;
+      return false;
     }
-    queue.push({ seq: ++lastSeq, event });
-    if (waiting() >= batchSize && !pumping && retryTimer === null) queueMicrotask(() => void pump());
+    if (lastSeq - head === cap) grow();
+    return true;
+  }
+
+  /** Doubles the ring (up to maxQueue), oldest entry first in the new one. */
+  function grow(): void {
+    const n = lastSeq - head;
+    const next = Math.min(maxQueue, cap * 2);
+    const order = (i: number) => (headSlot + i) % cap;
+    const move = <T>(from: T[], fill: T): T[] => {
+      const to = new Array<T>(next).fill(fill);
+      for (let i = 0; i < n; i++) to[i] = from[order(i)]!;
+      return to;
+    };
+    const moveTyped = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      for (let i = 0; i < n; i++) to[i] = from[order(i)]!;
+      return to;
+    };
+    events = move(events, undefined);
+    shapers = move(shapers, undefined);
+    methods = move(methods, '');
+    routes = move(routes, '');
+    statuses = moveTyped(statuses, new Int32Array(next));
+    durations = moveTyped(durations, new Float64Array(next));
+    ends = moveTyped(ends, new Float64Array(next));
+    userIds = move(userIds, undefined);
+    userAgents = move(userAgents, undefined);
+    ips = move(ips, undefined);
+    kinds = move(kinds, undefined);
+    extras = move(extras, undefined);
+    cap = next;
+    headSlot = 0;
+    tailSlot = n === cap ? 0 : n;
+  }
+
+  function queued(): void {
+    lastSeq++;
+    tailSlot = tailSlot + 1 === cap ? 0 : tailSlot + 1;
+    if (lastSeq - head >= batchSize && !pumping && !pumpScheduled && retryTimer === null) {
+      pumpScheduled = true;
+      queueMicrotask(pumpSoon);
+    }
+  }
+
+  function pumpSoon(): void {
+    pumpScheduled = false;
+    void pump();
+  }
+
+  function enqueue(event: EventInput): void {
+    if (!admit()) return;
+    events[tailSlot] = event;
+    shapers[tailSlot] = undefined;
+    queued();
+  }
+
+  /** The middleware's path: a finished request as a compact record, made into an event at batch time. */
+  function recordRequest(shaper: RequestShaper, method: string, route: string, status: number, durationMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, kind: Classification | undefined, extra: Record<string, unknown> | undefined): void {
+    try {
+      if (!admit()) return;
+      const i = tailSlot;
+      events[i] = undefined;
+      shapers[i] = shaper;
+      methods[i] = method;
+      routes[i] = route;
+      statuses[i] = status;
+      durations[i] = durationMs;
+      ends[i] = now();
+      userIds[i] = userId;
+      userAgents[i] = userAgent;
+      ips[i] = ip;
+      kinds[i] = kind;
+      extras[i] = extra;
+      queued();
+    } catch {
+      drop('invalid', 1);
+    }
+  }
+
+  /** The entry in slot `i` as JSON (null: nothing to send). Throws when it cannot be serialised. */
+  function serialize(i: number): string | null {
+    const event = events[i];
+    if (event !== undefined) return JSON.stringify(event);
+    return shapers[i]!.json(methods[i]!, routes[i]!, statuses[i]!, durations[i]!, ends[i]!, userIds[i], userAgents[i], ips[i], kinds[i], extras[i], randomUUID());
+  }
+
+  /** Takes the oldest waiting entry off the ring, letting go of what it refers to. */
+  function release(): void {
+    const i = headSlot;
+    events[i] = undefined;
+    shapers[i] = undefined;
+    userIds[i] = undefined;
+    userAgents[i] = undefined;
+    ips[i] = undefined;
+    kinds[i] = undefined;
+    extras[i] = undefined;
+    head++;
+    headSlot = i + 1 === cap ? 0 : i + 1;
   }
 
   function takeBatch(): Batch | null {
-    const parts: string[] = [];
+    let body = '{"events":[';
+    let count = 0;
     let bytes = 0;
-    const firstSeq = queue[head]!.seq;
-    let lastTaken = firstSeq;
-    while (head < queue.length && parts.length < batchSize) {
-      const entry = queue[head]!;
-      let json: string;
+    const firstSeq = head + 1;
+    while (head < lastSeq && count < batchSize) {
+      let json: string | null;
       try {
-        json = JSON.stringify(entry.event);
+        json = serialize(headSlot);
       } catch {
         // A cycle or a BigInt in props: this event cannot be sent.
         drop('invalid', 1);
         report('invalid', 'an event could not be serialised as JSON and was dropped', 1);
-        lastTaken = entry.seq;
-        head++;
-        continue;
+        json = null;
       }
-      if (parts.length > 0 && bytes + json.length + 1 > MAX_BODY_BYTES) break;
-      parts.push(json);
+      // Too big to join this batch: the next one starts with it.
+      if (json !== null && count > 0 && bytes + json.length + 1 > MAX_BODY_BYTES) break;
+      release();
+      if (json === null) continue;
+      body += count === 0 ? json : `,${json}`;
       bytes += json.length + 1;
-      lastTaken = entry.seq;
-      head++;
+      count++;
     }
-    if (head > 1024 && head * 2 > queue.length) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    if (parts.length === 0) return null;
-    return { firstSeq, lastSeq: lastTaken, count: parts.length, body: `{"events":[${parts.join(',')}]}`, attempts: 0, firstTriedAt: now(), abandoned: false };
+    if (count === 0) return null;
+    return { firstSeq, lastSeq: head, count, body: `${body}]}`, attempts: 0, firstTriedAt: now(), abandoned: false };
   }
 
   function settledUpTo(): number {
     if (pending) return pending.firstSeq - 1;
-    if (waiting() > 0) return queue[head]!.seq - 1;
-    return lastSeq;
+    return head;
   }
 
   function notify(): void {
@@ -337,8 +442,7 @@ export function createClient(options: ClientOptions): EbbClient {
       if (left > 0) {
         drop('closed', left);
         report('closed', `${left} event(s) were not delivered before close`, left);
-        queue.length = 0;
-        head = 0;
+        while (head < lastSeq) release();
       }
       notify();
     }, () => undefined);
@@ -357,7 +461,7 @@ export function createClient(options: ClientOptions): EbbClient {
     };
   }
 
-  return {
+  const client: EbbClient = {
     track: safe((type: string, fields?: EventFields) => {
       enqueue({ ...fields, id: fields?.id ?? randomUUID(), occurredAt: fields?.occurredAt ?? now(), type });
     }),
@@ -384,6 +488,24 @@ export function createClient(options: ClientOptions): EbbClient {
     close,
     stats: () => ({ ...s, droppedBy: { ...s.droppedBy }, queued: waiting(), inFlight: pending?.count ?? 0 }),
   };
+  // Not enumerable: a wrapper made by spreading this client (to change `track`, say) does not carry
+  // it, so the middleware records through the wrapper's `track` instead.
+  Object.defineProperty(client, RECORD_REQUEST, { value: recordRequest, enumerable: false });
+  return client;
+}
+
+/**
+ * The middleware's way into a client made by `createClient`: a finished request as a compact
+ * record (no event object), shaped into its event when a batch is taken.
+ */
+export const RECORD_REQUEST = Symbol('ebb.recordRequest');
+
+export type RecordRequest = (shaper: RequestShaper, method: string, route: string, status: number, durationMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, kind: Classification | undefined, extra: Record<string, unknown> | undefined) => void;
+
+/** The client's compact request path, when it has one. */
+export function requestRecorderOf(client: EbbClient): RecordRequest | undefined {
+  const fn = (client as unknown as Record<symbol, unknown>)[RECORD_REQUEST];
+  return typeof fn === 'function' ? (fn as RecordRequest) : undefined;
 }
 
 function clamp(n: number, min: number, max: number): number {

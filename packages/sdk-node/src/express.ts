@@ -1,14 +1,16 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EbbClient } from './client.ts';
-import { createRequestRecorder, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
 
 const ROUTE = Symbol('ebb.route');
 const BASE = Symbol('ebb.baseUrl');
+const START = Symbol('ebb.start');
 const patched = new WeakSet<object>();
 
 interface Captured {
   [ROUTE]?: { path?: unknown };
   [BASE]?: string;
+  [START]?: number;
 }
 
 /**
@@ -50,22 +52,33 @@ export function expressRoute(req: Request): string {
  *   app.use(ebbExpress(client, { userId: (req) => req.user?.id }));
  */
 export function ebbExpress(client: EbbClient, options: RequestTrackingOptions<Request> = {}): RequestHandler {
-  const record = createRequestRecorder<Request>(client, options);
+  const tracker = createRequestTracker<Request>(client, options);
   const skipped = createSkipCheck(options);
+  const { forwardUserAgent, forwardIp } = tracker;
+
+  // One listener function for every response (no closure per request); `res.req` is the request.
+  function onFinish(this: Response): void {
+    try {
+      const req = this.req as Request & Captured;
+      tracker.record(
+        req,
+        req.method,
+        expressRoute(req),
+        this.statusCode,
+        performance.now() - req[START]!,
+        forwardUserAgent ? req.headers['user-agent'] : undefined,
+        forwardIp ? (req.ip ?? req.socket.remoteAddress) : undefined,
+      );
+    } catch {
+      // Tracking must never disturb the app.
+    }
+  }
+
   return function ebbRequestTracking(req: Request, res: Response, next: NextFunction): void {
     if (!skipped(req, req.method)) {
       captureMountPath(req);
-      const start = performance.now();
-      res.once('finish', () => {
-        record(req, {
-          method: req.method,
-          route: expressRoute(req),
-          status: res.statusCode,
-          durationMs: performance.now() - start,
-          userAgent: req.headers['user-agent'],
-          ip: req.ip ?? req.socket.remoteAddress,
-        });
-      });
+      (req as Request & Captured)[START] = performance.now();
+      res.on('finish', onFinish);
     }
     next();
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { EbbClient } from './client.ts';
-import { createRequestRecorder, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
 
 /**
  * Fastify plugin: an `onResponse` hook (it runs after the response is sent) records each request
@@ -10,19 +10,22 @@ import { createRequestRecorder, createSkipCheck, UNMATCHED_ROUTE, type RequestTr
  *   await app.register(ebbFastify(client, { userId: (req) => req.user?.id }));
  */
 export function ebbFastify(client: EbbClient, options: RequestTrackingOptions<FastifyRequest> = {}) {
-  const record = createRequestRecorder<FastifyRequest>(client, options);
+  const tracker = createRequestTracker<FastifyRequest>(client, options);
   const skipped = createSkipCheck(options);
+  const { forwardUserAgent, forwardIp } = tracker;
 
   function onResponse(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (!skipped(request, request.method)) {
-      record(request, {
-        method: request.method,
-        route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-        status: reply.statusCode,
-        durationMs: reply.elapsedTime,
-        userAgent: request.headers['user-agent'],
-        ip: request.ip,
-      });
+    const method = request.method;
+    if (!skipped(request, method)) {
+      tracker.record(
+        request,
+        method,
+        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        reply.statusCode,
+        reply.elapsedTime,
+        forwardUserAgent ? request.headers['user-agent'] : undefined,
+        forwardIp ? request.ip : undefined,
+      );
     }
     done();
   }

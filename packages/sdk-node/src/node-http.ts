@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EbbClient } from './client.ts';
 import { maskPath } from './mask-path.ts';
-import { createRequestRecorder, createSkipCheck, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, type RequestTrackingOptions } from './request-recorder.ts';
 
 export interface NodeHttpTrackingOptions extends RequestTrackingOptions<IncomingMessage> {
   /** The route template of a request, asked after the response; default: the path with ids masked (`/quests/:id/start`). */
@@ -15,7 +15,7 @@ export interface NodeHttpTrackingOptions extends RequestTrackingOptions<Incoming
  *   http.createServer((req, res) => { track(req, res); ... });
  */
 export function ebbNodeHttp(client: EbbClient, options: NodeHttpTrackingOptions = {}) {
-  const record = createRequestRecorder<IncomingMessage>(client, options);
+  const tracker = createRequestTracker<IncomingMessage>(client, options);
   const skipped = createSkipCheck(options);
   const routeOf = options.routeOf;
 
@@ -29,19 +29,30 @@ export function ebbNodeHttp(client: EbbClient, options: NodeHttpTrackingOptions 
     return maskPath(req.url ?? '/');
   }
 
+  const START = Symbol('ebb.start');
+  type Tracked = IncomingMessage & { [START]?: number };
+
+  // One listener function for every response (no closure per request); `res.req` is the request.
+  function onFinish(this: ServerResponse): void {
+    try {
+      const req = this.req as Tracked;
+      tracker.record(
+        req,
+        req.method ?? 'GET',
+        routeFor(req),
+        this.statusCode,
+        performance.now() - req[START]!,
+        tracker.forwardUserAgent ? req.headers['user-agent'] : undefined,
+        tracker.forwardIp ? req.socket.remoteAddress : undefined,
+      );
+    } catch {
+      // Tracking must never disturb the app.
+    }
+  }
+
   return function trackRequest(req: IncomingMessage, res: ServerResponse): void {
-    const method = req.method ?? 'GET';
-    if (skipped(req, method)) return;
-    const start = performance.now();
-    res.once('finish', () => {
-      record(req, {
-        method,
-        route: routeFor(req),
-        status: res.statusCode,
-        durationMs: performance.now() - start,
-        userAgent: req.headers['user-agent'],
-        ip: req.socket.remoteAddress,
-      });
-    });
+    if (skipped(req, req.method ?? 'GET')) return;
+    (req as Tracked)[START] = performance.now();
+    res.on('finish', onFinish);
   };
 }

@@ -1,7 +1,7 @@
-import { LIMITS } from '@ebb/contracts';
-import type { EbbClient, EventFields } from './client.ts';
-import { createClassifier, type Classification, type ClassificationRule, type RequestFacts } from './classify.ts';
+import { requestRecorderOf, type EbbClient } from './client.ts';
+import type { Classification, ClassificationRule, RequestFacts } from './classify.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
+import { createRequestShaper, normalizeUserId } from './request-event.ts';
 
 export interface FinishedRequest extends RequestFacts {
   durationMs: number;
@@ -34,6 +34,69 @@ export const UNMATCHED_ROUTE = '(unmatched)';
 
 const defaultSkip = (method: string) => method === 'OPTIONS' || method === 'HEAD';
 
+/** What the framework middleware hands over of a finished request, positionally: no object per request. */
+export interface RequestTracker<Req> {
+  record(req: Req, method: string, route: string, status: number, durationMs: number, userAgent: string | undefined, ip: string | undefined): void;
+  /** Whether to read the User-Agent at all. */
+  readonly forwardUserAgent: boolean;
+  /** Whether to read the client address at all. */
+  readonly forwardIp: boolean;
+}
+
+/**
+ * Records finished requests. With a client from `createClient` a request costs a compact record in
+ * the client's queue (its event is shaped and serialised only when a batch is taken); any other
+ * `EbbClient` is given the event through `track`. The app's callbacks (`userId`, `classify`,
+ * `props`) run here, with the request; what they throw is swallowed so the host app never notices.
+ */
+export function createRequestTracker<Req>(client: EbbClient, options: RequestTrackingOptions<Req> = {}): RequestTracker<Req> {
+  const shaper = createRequestShaper({ rules: options.rules ?? DEFAULT_RULES, recordUnclassified: (options.unclassified ?? 'record') === 'record' });
+  const fast = requestRecorderOf(client);
+  const userIdOf = options.userId;
+  const classify = options.classify;
+  const propsOf = options.props;
+  const forwardUserAgent = options.forwardUserAgent ?? true;
+  const forwardIp = options.forwardIp ?? false;
+
+  function record(req: Req, method: string, route: string, status: number, durationMs: number, userAgent: string | undefined, ip: string | undefined): void {
+    try {
+      // Without a custom classifier the rules decide when the batch is taken, once per (method, route, status).
+      let kind: Classification | undefined;
+      let extra: Record<string, unknown> | undefined;
+      if (classify !== undefined || propsOf !== undefined) {
+        const facts: RequestFacts = { method, route, status };
+        if (classify !== undefined) {
+          const custom = classify(facts, req);
+          if (custom === null) return;
+          if (typeof custom === 'string') kind = { type: custom };
+          else if (custom !== undefined) kind = custom;
+        }
+        if (propsOf !== undefined) extra = attempt(propsOf, req, facts);
+      }
+      let userId: string | undefined;
+      if (userIdOf !== undefined) {
+        try {
+          userId = normalizeUserId(userIdOf(req));
+        } catch {
+          // The app's resolver failed: the event goes without a user.
+        }
+      }
+      if (!forwardUserAgent) userAgent = undefined;
+      if (!forwardIp) ip = undefined;
+      if (fast !== undefined) {
+        fast(shaper, method, route, status, durationMs, userId, userAgent, ip, kind, extra);
+      } else {
+        const event = shaper.event(method, route, status, durationMs, Date.now(), userId, userAgent, ip, kind, extra);
+        if (event !== null) client.track(event.type, event.fields);
+      }
+    } catch {
+      // Tracking must never disturb the app.
+    }
+  }
+
+  return { record, forwardUserAgent, forwardIp };
+}
+
 /** The app's callback, or undefined when it throws: its bug must not cost the event. */
 function attempt<A extends unknown[], R>(fn: ((...args: A) => R) | undefined, ...args: A): R | undefined {
   if (!fn) return undefined;
@@ -44,52 +107,15 @@ function attempt<A extends unknown[], R>(fn: ((...args: A) => R) | undefined, ..
   }
 }
 
-/** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is sent as the IPv4 address it is. */
-function plainIp(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
 /**
- * Turns a finished request into an event and queues it. Runs after the response is sent; every
- * failure (a throwing resolver, say) is swallowed so the host app never notices.
+ * Turns a finished request into an event and queues it (the framework-independent form of the
+ * middleware). Every failure (a throwing resolver, say) is swallowed so the host app never notices.
  */
 export function createRequestRecorder<Req>(client: EbbClient, options: RequestTrackingOptions<Req> = {}) {
-  const classifyByRules = createClassifier(options.rules ?? DEFAULT_RULES);
-  const recordUnclassified = (options.unclassified ?? 'record') === 'record';
-  const forwardUserAgent = options.forwardUserAgent ?? true;
-  const forwardIp = options.forwardIp ?? false;
-
-  function classify(facts: RequestFacts, req: Req): Classification | null {
-    if (options.classify) {
-      const custom = options.classify(facts, req);
-      if (custom === null) return null;
-      if (typeof custom === 'string') return { type: custom };
-      if (custom !== undefined) return custom;
-    }
-    return classifyByRules(facts) ?? (recordUnclassified ? { type: 'api_request', category: 'api' } : null);
-  }
-
+  const tracker = createRequestTracker(client, options);
   return function record(req: Req, done: FinishedRequest): void {
     try {
-      const facts: RequestFacts = { method: done.method, route: done.route, status: done.status };
-      const kind = classify(facts, req);
-      if (kind === null) return;
-      const durationMs = Math.round(done.durationMs * 1000) / 1000;
-      const fields: EventFields = {
-        occurredAt: Math.round(Date.now() - durationMs),
-        props: { method: facts.method, route: facts.route, status: facts.status, duration_ms: durationMs, ...attempt(options.props, req, facts) },
-      };
-      if (kind.category !== undefined) fields.category = kind.category;
-      const userId = attempt(options.userId, req);
-      if (userId !== null && userId !== undefined && userId !== '') {
-        const id = String(userId);
-        if (id.length <= LIMITS.userIdMaxLength) fields.userId = id;
-      }
-      const userAgent = forwardUserAgent && done.userAgent ? done.userAgent.slice(0, 512) : undefined;
-      const ip = forwardIp && done.ip ? plainIp(done.ip) : undefined;
-      if (userAgent !== undefined || ip !== undefined) fields.context = { ...(userAgent !== undefined && { userAgent }), ...(ip !== undefined && { ip }) };
-      if (facts.status >= 500) fields.error = { type: `http_${facts.status}`, endpoint: facts.route.slice(0, LIMITS.pathMaxLength), status: facts.status };
-      client.track(kind.type, fields);
+      tracker.record(req, done.method, done.route, done.status, done.durationMs, done.userAgent, done.ip);
     } catch {
       // Tracking must never disturb the app.
     }
@@ -98,9 +124,11 @@ export function createRequestRecorder<Req>(client: EbbClient, options: RequestTr
 
 /** Whether a request is left out; checked when it arrives so skipped requests cost nothing more. */
 export function createSkipCheck<Req>(options: RequestTrackingOptions<Req>) {
+  const skip = options.skip;
   return function skipped(req: Req, method: string): boolean {
+    if (skip === undefined) return defaultSkip(method);
     try {
-      return options.skip ? options.skip(req) : defaultSkip(method);
+      return skip(req);
     } catch {
       return true;
     }

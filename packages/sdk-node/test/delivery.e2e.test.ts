@@ -30,19 +30,23 @@ interface App {
   close(): Promise<void>;
 }
 
-/** The same small learning app under each framework's middleware; `x-n` numbers each request. */
-const frameworks: Record<string, (client: EbbClient) => Promise<App>> = {
-  async express(client) {
+/**
+ * The same small learning app under each framework's middleware; `x-n` numbers each request and
+ * `tag` marks the events of one run, so runs can share one Ebb. The client is the real one, so
+ * requests go through its compact record path.
+ */
+const frameworks: Record<string, (client: EbbClient, tag: string) => Promise<App>> = {
+  async express(client, tag) {
     const app = express();
-    app.use(ebbExpress(client, { userId: (req) => req.header('x-user'), props: (req) => ({ n: Number(req.header('x-n')) }) }));
+    app.use(ebbExpress(client, { userId: (req) => req.header('x-user'), props: (req) => ({ n: Number(req.header('x-n')), framework: tag }) }));
     app.post('/api/quests/:questId/start', (_req, res) => void res.json({ started: true }));
     const server = createServer(app);
     const url = await listen(server);
     return { url, close: () => closeServer(server) };
   },
-  async fastify(client) {
+  async fastify(client, tag) {
     const app = Fastify();
-    await app.register(ebbFastify(client, { userId: (req) => req.headers['x-user'] as string, props: (req) => ({ n: Number(req.headers['x-n']) }) }));
+    await app.register(ebbFastify(client, { userId: (req) => req.headers['x-user'] as string, props: (req) => ({ n: Number(req.headers['x-n']), framework: tag }) }));
     app.post('/api/quests/:questId/start', async () => ({ started: true }));
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url, close: () => app.close() };
@@ -68,9 +72,7 @@ describe.each(Object.keys(frameworks))('%s app with the Ebb middleware, Ebb misb
   it('keeps serving while Ebb is down, overloaded or hanging, and stores every event exactly once when Ebb recovers', async () => {
     const proxy = await startFaultProxy(ebbUrl);
     const client = createClient({ endpoint: proxy.url, key: ebb.tenant.keys.server, ...fastRetry });
-    // Tag the events of this framework so both runs share one Ebb.
-    const tagged: EbbClient = { ...client, track: (type, fields) => client.track(type, { ...fields, props: { ...fields?.props, framework } }) };
-    const app = await frameworks[framework]!(tagged);
+    const app = await frameworks[framework]!(client, framework);
     try {
       let n = 0;
       const statuses: number[] = [];
@@ -114,7 +116,7 @@ describe('bounded queue against a down Ebb', () => {
     const proxy = await startFaultProxy(ebbUrl);
     proxy.setMode('down');
     const client = createClient({ endpoint: proxy.url, key: ebb.tenant.keys.server, ...fastRetry, maxQueue: 30 });
-    const app = await frameworks.express!({ ...client, track: (type, fields) => client.track(type, { ...fields, props: { ...fields?.props, framework: 'bounded' } }) });
+    const app = await frameworks.express!(client, 'bounded');
     try {
       for (let n = 0; n < 100; n++) expect(await hit(app, n)).toBe(200);
       const s = client.stats();
@@ -133,7 +135,7 @@ describe('bounded queue against a down Ebb', () => {
 
   it('keeps serving when nothing listens at the endpoint at all', async () => {
     const client = createClient({ endpoint: 'http://127.0.0.1:9', key: ebb.tenant.keys.server, ...fastRetry, retry: { baseDelayMs: 20, maxDelayMs: 50, maxElapsedMs: 300 } });
-    const app = await frameworks.fastify!(client);
+    const app = await frameworks.fastify!(client, 'unreachable');
     try {
       for (let n = 0; n < 10; n++) expect(await hit(app, n)).toBe(200);
       await until(() => client.stats().droppedBy.retriesExhausted === 10, 'the retry window to pass');

@@ -19,7 +19,7 @@ export function formatJob(j: CliJobView): string {
     lines.push(`  ${r.rowsDeleted} rows deleted, ${r.exportFilesDeleted} export files deleted`);
     for (const [table, n] of Object.entries(r.deleted as Record<string, number>)) if (n > 0) lines.push(`    ${table.padEnd(24)} ${n}`);
     const v = r.verification;
-    if (v) lines.push(`  verification: ${v.clean ? 'clean' : 'LEFTOVERS FOUND'} (${v.tablesScanned} tables, ${v.filesScanned} files searched)`);
+    if (v) lines.push(`  verification: ${v.clean ? 'clean' : 'LEFTOVERS FOUND'} (${v.tablesScanned} tables${v.columnsSearched === undefined ? '' : `, ${v.columnsSearched} columns`}, ${v.filesScanned} files searched)`);
     for (const l of (v?.leftovers ?? []) as Array<{ where: string; what: string }>) lines.push(`    ${l.what} in ${l.where}`);
     lines.push(`  ${r.kept}`);
   }

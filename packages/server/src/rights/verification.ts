@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { inventoryTables } from '../privacy/inventory.ts';
-import type { RightsStore, ScanFinding } from '../store/ports.ts';
+import type { RightsStore } from '../store/ports.ts';
 import type { ExportFiles } from './export-files.ts';
 
 export interface Needle {
@@ -15,8 +15,14 @@ export interface Needle {
 
 export interface VerificationReport {
   clean: boolean;
-  /** Inventory tables searched (every text column of each). */
+  /** Inventory tables searched (every column of each that can hold text). */
   tablesScanned: number;
+  /** Columns searched for the values. */
+  columnsSearched: number;
+  /** Columns whose type cannot hold text (numbers, dates, times, booleans): nothing to search. */
+  columnsWithoutText: number;
+  /** Columns not searched for one of the values because they cannot hold it, and why. */
+  notSearched: Array<{ where: string; what: string; why: string }>;
   /** Export files searched (names, and contents of every zip entry). */
   filesScanned: number;
   /** What was found where it must not be. */
@@ -45,13 +51,17 @@ export async function fileContains(file: string, values: string[]): Promise<bool
 }
 
 /**
- * After an erasure: every text column of every inventory table, and the export files, searched
+ * After an erasure: every column of every inventory table that can hold text, and the export files, searched
  * for each value that could lead back to the person (or tenant). A leftover fails the job.
  */
 export async function verifyErased(deps: { store: RightsStore; files: ExportFiles }, needles: Needle[], fileDirs: string[]): Promise<VerificationReport> {
-  const findings: ScanFinding[] = await deps.store.scan(needles.map((n) => n.value));
-  const report: VerificationReport = { clean: true, tablesScanned: inventoryTables().length, filesScanned: 0, leftovers: [], allowed: [] };
-  for (const f of findings) {
+  const scan = await deps.store.scan(needles.map((n) => n.value));
+  const report: VerificationReport = {
+    clean: true, tablesScanned: inventoryTables().length, columnsSearched: scan.columnsSearched, columnsWithoutText: scan.columnsWithoutText,
+    notSearched: scan.notSearched.map((s) => ({ where: `${s.table}.${s.column}`, what: needles[s.needle]!.label, why: s.why })),
+    filesScanned: 0, leftovers: [], allowed: [],
+  };
+  for (const f of scan.findings) {
     const needle = needles[f.needle]!;
     const why = needle.allowedIn?.[f.table];
     if (why) report.allowed.push({ where: `${f.table}.${f.column}`, what: needle.label, rows: f.rows, why });

@@ -513,6 +513,18 @@ export interface ScanFinding {
   rows: number;
 }
 
+/** What a verification scan found, and what it searched. */
+export interface ScanResult {
+  /** Hits only. */
+  findings: ScanFinding[];
+  /** Columns searched (for at least one of the values). */
+  columnsSearched: number;
+  /** Columns whose type cannot hold text (numbers, dates, times, booleans): nothing to search. */
+  columnsWithoutText: number;
+  /** Column and value pairs left out because the column's type cannot hold the value (a UUID column, a value that is not a UUID). */
+  notSearched: Array<{ table: string; column: string; needle: number; why: string }>;
+}
+
 /**
  * Data-subject rights in domain terms: export and erase one subject's rows or a whole tenant's,
  * and scan for what is left. Tables and columns come from the privacy inventory.
@@ -528,8 +540,12 @@ export interface RightsStore {
   eraseSubject(tenantId: string, subjectId: string): Promise<TableCounts>;
   /** Deletes every row of the tenant (the tenant row too), in one transaction. Rows per table. */
   eraseTenant(tenantId: string): Promise<TableCounts>;
-  /** Every text column of every inventory table searched for each needle (whole values, and inside JSON documents); hits only. */
-  scan(needles: string[]): Promise<ScanFinding[]>;
+  /**
+   * Every column of every inventory table that can hold text searched for each needle: whole text
+   * values, UUIDs as UUIDs, inside JSON documents and other values, bytes of BLOBs. Columns whose
+   * type cannot hold a needle are counted, not searched.
+   */
+  scan(needles: string[]): Promise<ScanResult>;
 }
 
 export interface Store {

@@ -157,7 +157,10 @@ describe('rights jobs', () => {
   it('fails the job loudly when the verification scan finds something, naming where', async () => {
     const store = t.services.store.rights as RightsStore;
     const original = store.scan;
-    store.scan = async (needles) => [...(await original.apply(store, [needles])), { table: 'events', column: 'props', needle: 0, rows: 2 }];
+    store.scan = async (needles) => {
+      const scan = await original.apply(store, [needles]);
+      return { ...scan, findings: [...scan.findings, { table: 'events', column: 'props', needle: 0, rows: 2 }] };
+    };
     try {
       await person('u-leftover');
       const r = await erase('u-leftover', { grace_period_days: 0 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Db } from './connection.ts';
 import { inventoryTables, type TableEntry } from '../../privacy/inventory.ts';
-import type { ExportedTable, RightsStore, ScanFinding, TableCounts } from '../ports.ts';
+import type { ExportedTable, RightsStore, ScanResult, TableCounts } from '../ports.ts';
 
 /** One inventory table as it exists in this store. */
 interface StoredTable {
@@ -20,8 +20,23 @@ const ident = (name: string): string => {
 };
 const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const count = (r: Record<string, unknown> | null): number => Number((r?.Count ?? r?.count ?? 0) as bigint | number);
-/** Column types whose text could hold an id or a pseudonym. */
-const isText = (type: string): boolean => /VARCHAR|JSON|UUID|\[\]/.test(type);
+/**
+ * How the verification scan searches a column of a type: `whole` text values; `uuid` values
+ * compared as UUIDs; `inside` the text of JSON documents and of nested or other values; `bytes`
+ * of a BLOB; null for types that cannot hold text (numbers, dates, times, booleans).
+ */
+export type ColumnSearch = 'whole' | 'uuid' | 'inside' | 'bytes';
+const WITHOUT_TEXT = /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?|DATE|TIME|TIME WITH TIME ZONE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_S|TIMESTAMP_MS|TIMESTAMP_NS|INTERVAL)$/;
+export function searchOf(type: string): ColumnSearch | null {
+  if (type === 'VARCHAR') return 'whole';
+  if (type === 'UUID') return 'uuid';
+  if (type === 'BLOB') return 'bytes';
+  // Anything else not known to be without text (JSON, lists, structs, maps, enums, types added later) is searched by its text.
+  return WITHOUT_TEXT.test(type) ? null : 'inside';
+}
+/** The text form of a UUID: a UUID column can hold a value only if it has this shape. */
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOT_A_UUID = 'a UUID column holds only UUIDs, and this value is not one';
 
 /**
  * Export, erasure and the verification scan on DuckDB. Which tables and columns they touch comes
@@ -144,35 +159,47 @@ export function createDuckDbRightsStore(db: Db): RightsStore {
     },
 
     async scan(needles) {
-      if (needles.length === 0) return [];
-      const findings: ScanFinding[] = [];
+      const result: ScanResult = { findings: [], columnsSearched: 0, columnsWithoutText: 0, notSearched: [] };
+      if (needles.length === 0) return result;
       for (const t of await tables()) {
-        const text = t.columns.filter((c) => isText(c.type));
-        if (text.length === 0) continue;
-        // A filtered count per column as a WHERE clause, all in one statement per table: DuckDB
-        // then skips every row group whose min/max rules the values out, so most columns of 10M
-        // rows cost milliseconds. Ebb stores ids and pseudonyms as whole values: text columns are
-        // compared whole, JSON documents are searched inside.
+        // One statement per table, one filtered branch per column: each branch's WHERE lets DuckDB
+        // skip every row group whose min/max rules the values out (most columns of 10M rows cost a
+        // millisecond), which one pass with a count per column cannot (measured: 0.6 s against 0.15 s
+        // for the events table). A column is searched for the values its type can hold.
         const branches: string[] = [];
-        const list = needles.map(literal).join(', ');
-        for (const c of text) {
-          const col = /VARCHAR/.test(c.type) && !c.type.includes('[]') ? ident(c.name) : `CAST(${ident(c.name)} AS VARCHAR)`;
-          if (/JSON/.test(c.type)) {
-            // One pass over the documents for every value; the first value found names the needle.
-            const found = needles.map((n) => `contains(${col}, ${literal(n)})`);
-            const which = `CASE ${found.map((f, i) => `WHEN ${f} THEN ${i}`).join(' ')} END`;
-            branches.push(`SELECT ${literal(c.name)} AS col, ${which} AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${found.join(' OR ')} GROUP BY ALL`);
+        for (const c of t.columns) {
+          const how = searchOf(c.type);
+          if (how === null) { result.columnsWithoutText++; continue; }
+          const col = ident(c.name);
+          const searched = needles.map((n, i) => ({ n, i })).filter(({ n, i }) => {
+            if (how !== 'uuid' || UUID_TEXT.test(n)) return true;
+            result.notSearched.push({ table: t.name, column: c.name, needle: i, why: NOT_A_UUID });
+            return false;
+          });
+          if (searched.length === 0) continue;
+          result.columnsSearched++;
+          if (how === 'whole' || how === 'uuid') {
+            // Whole values; a UUID column compared as UUIDs (its text form would be built for every row).
+            const values = searched.map(({ n }) => (how === 'uuid' ? `CAST(${literal(n)} AS UUID)` : literal(n)));
+            const which = `CASE ${searched.map(({ i }, k) => `WHEN ${col} = ${values[k]} THEN ${i}`).join(' ')} END`;
+            branches.push(`SELECT ${literal(c.name)} AS col, ${which} AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${col} IN (${values.join(', ')}) GROUP BY ALL`);
           } else {
-            // One pass per column for every value; the value found names the needle.
-            branches.push(`SELECT ${literal(c.name)} AS col, list_position([${list}], ${col}) - 1 AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${col} IN (${list}) GROUP BY ALL`);
+            // Inside the value: JSON documents and other nested values by their text, bytes by their hex digits
+            // (a match must start on a whole byte). The first value found names the needle.
+            const found = searched.map(({ n }) => (how === 'bytes'
+              ? `regexp_matches(hex(${col}), ${literal(`^(?:..)*?${Buffer.from(n, 'utf8').toString('hex').toUpperCase()}`)})`
+              : `contains(CAST(${col} AS VARCHAR), ${literal(n)})`));
+            const which = `CASE ${searched.map(({ i }, k) => `WHEN ${found[k]} THEN ${i}`).join(' ')} END`;
+            branches.push(`SELECT ${literal(c.name)} AS col, ${which} AS needle, count(*) AS n FROM ${ident(t.name)} WHERE ${found.join(' OR ')} GROUP BY ALL`);
           }
         }
+        if (branches.length === 0) continue;
         for (const r of await db.all<{ col: string; needle: number; n: bigint }>(branches.join(' UNION ALL '))) {
           const rows = Number(r.n);
-          if (rows > 0) findings.push({ table: t.name, column: String(r.col), needle: Number(r.needle), rows });
+          if (rows > 0) result.findings.push({ table: t.name, column: String(r.col), needle: Number(r.needle), rows });
         }
       }
-      return findings;
+      return result;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { uuidv7 } from '../core/ids.ts';
+import { IDENTIFYING_PROP_KEY } from '../privacy/inventory.ts';
 import type { ErrorRow, EventRow, LearningRow } from '../store/ports.ts';
 import type { Draft, IngestContext } from './draft.ts';
 import type { DirectoryEntry } from './subject-directory.ts';
@@ -13,10 +14,31 @@ export interface PreparedEvent {
 
 const PAGE_VIEW_TYPES = new Set(['page_view', 'route_change']);
 
+const toJson = (o: Record<string, unknown>): string | null => (Object.keys(o).length > 0 ? JSON.stringify(o) : null);
+
+/**
+ * Properties as stored: the top-level keys that name a person (already pseudonymised) apart
+ * from the others, so anonymisation clears a column instead of rewriting JSON.
+ */
+export function splitProps(props: Record<string, unknown> | null): { props: string | null; identifyingProps: string | null } {
+  if (!props) return { props: null, identifyingProps: null };
+  let identifying: Record<string, unknown> | null = null;
+  let rest: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(props)) {
+    if (!IDENTIFYING_PROP_KEY.test(k)) continue;
+    identifying ??= {};
+    rest ??= { ...props };
+    identifying[k] = v;
+    delete rest[k];
+  }
+  return { props: toJson(rest ?? props), identifyingProps: identifying ? toJson(identifying) : null };
+}
+
 /** The rows a finished draft becomes. Only named fields are copied: `transient` never is. */
 export function toRows(d: Draft, ctx: IngestContext): PreparedEvent {
   const anonymizedAt = d.anonymous === null ? null : ctx.receivedAt;
   const subjectId = d.subject?.subject.id ?? null;
+  const { props, identifyingProps } = splitProps(d.props);
   const row: EventRow = {
     id: d.id,
     tenantId: ctx.tenant.id,
@@ -32,7 +54,7 @@ export function toRows(d: Draft, ctx: IngestContext): PreparedEvent {
     referrerHost: d.referrerHost,
     durationMs: d.input.page?.durationMs ?? null,
     loadTimeMs: d.input.page?.loadTimeMs ?? null,
-    props: d.props && Object.keys(d.props).length > 0 ? JSON.stringify(d.props) : null,
+    props,
     browser: d.browser,
     os: d.os,
     deviceType: d.deviceType,
@@ -40,11 +62,16 @@ export function toRows(d: Draft, ctx: IngestContext): PreparedEvent {
     ipPrefix: d.ipPrefix,
     dedupeKey: d.dedupeKey,
     anonymizedAt,
+    // Set below from the rows that share the event: the category whose policy the events row follows.
+    dataCategory: 'events',
+    identifyingProps,
   };
   const base = { eventId: d.id, tenantId: ctx.tenant.id, occurredAt: d.occurredAt, receivedAt: ctx.receivedAt, subjectId, sessionId: d.sessionId, anonymizedAt };
   const error: ErrorRow | null = d.error
     ? { id: uuidv7(), ...base, errorType: d.error.type, message: d.error.message, stack: d.error.stack, component: d.error.component, endpoint: d.error.endpoint, status: d.error.status, pagePath: d.pagePath, browser: d.browser, os: d.os }
     : null;
   const learning: LearningRow | null = d.learning ? { id: uuidv7(), ...base, type: d.type, ...d.learning } : null;
+  // An event with both rows is an error, as ingest's age check decides (dataCategory of the draft).
+  row.dataCategory = error ? 'errors' : learning ? 'learning_events' : 'events';
   return { row, error, learning, subject: d.subject, isPageView: PAGE_VIEW_TYPES.has(d.type) };
 }

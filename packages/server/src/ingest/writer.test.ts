@@ -9,7 +9,7 @@ const event = (dedupeKey: bigint | null): PreparedEvent => ({
   row: {
     id: crypto.randomUUID(), tenantId: 't', occurredAt: new Date(), receivedAt: new Date(), category: 'c', type: 'x', subjectId: null,
     sessionId: null, anonymousId: null, pagePath: null, pageTitle: null, referrerHost: null, durationMs: null, loadTimeMs: null, props: null,
-    browser: null, os: null, deviceType: null, locale: null, ipPrefix: null, dedupeKey, anonymizedAt: null,
+    browser: null, os: null, deviceType: null, locale: null, ipPrefix: null, dedupeKey, anonymizedAt: null, dataCategory: 'events', identifyingProps: null,
   },
   error: null, learning: null, subject: null, isPageView: false,
 });

@@ -5,9 +5,9 @@ import { DAY_MS } from '../core/clock.ts';
 import { EbbError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
-import type { DataCategory } from '../privacy/inventory.ts';
+import { retentionGroups, type DataCategory } from '../privacy/inventory.ts';
 import { saltCutoffDay, type SaltService } from '../privacy/salts.ts';
-import type { LifecycleStore, PrivacyJobStore, RetentionSlice, TableCounts, TableStats } from '../store/ports.ts';
+import type { CategoryCounts, LifecycleStore, PrivacyJobStore, RetentionSlice, TableCounts, TableStats } from '../store/ports.ts';
 import type { ExpiredExports } from './expired-exports.ts';
 import type { LegalHolds } from './legal-holds.ts';
 import type { ExposureEntry, PiiExposure } from './pii-exposure.ts';
@@ -104,14 +104,34 @@ interface PlannedCategory {
   outcome: CategoryOutcome;
   deleteSlice: RetentionSlice;
   anonymizeSlice: RetentionSlice;
+}
+
+/** Categories whose rows share a table, run together: each chunk is one range of days for all of them. */
+interface PlannedGroup {
+  categories: PlannedCategory[];
   deleteChunks: RetentionChunk[];
   anonymizeChunks: RetentionChunk[];
+}
+
+/** Adds a chunk's rows per category and table to the categories' outcomes. */
+function addCounts(group: PlannedGroup, counts: CategoryCounts, field: 'anonymized' | 'deleted'): number {
+  let rows = 0;
+  for (const c of group.categories) {
+    for (const [table, n] of Object.entries(counts[c.outcome.category] ?? {})) {
+      if (n <= 0) continue;
+      c.outcome[field][table] = (c.outcome[field][table] ?? 0) + n;
+      rows += n;
+    }
+  }
+  return rows;
 }
 
 /**
  * The retention job. For each tenant and category it deletes what is past its deletion age,
  * then strips the identifiers of what is past its detail window, in chunks of bounded size,
- * each its own transaction. Everything is relative to the run's start time and selects only
+ * each its own transaction. Categories whose rows share a table (events, errors and learning
+ * milestones share `events` rows) are planned together: a chunk is a range of whole days in
+ * which every one of them is done, each with its own cutoffs. Everything is relative to the run's start time and selects only
  * rows still due, so a run after downtime does all that is due, a second run finds nothing,
  * and a run killed midway is finished by the next one. A dry run counts the same rows with the
  * same conditions and changes nothing.
@@ -138,18 +158,18 @@ export function createRetentionRunner(deps: {
     if (stopping) throw new EbbError('EBB_SHUTTING_DOWN', 'The retention run stopped because Ebb is shutting down; the next run finishes the work.');
   };
 
-  const plan = async (tenantId: string, now: Date, dryRun: boolean): Promise<{ outcome: TenantOutcome; categories: PlannedCategory[]; skipped: RetentionReport['skipped'] }> => {
+  const plan = async (tenantId: string, now: Date, dryRun: boolean): Promise<{ outcome: TenantOutcome; groups: PlannedGroup[]; skipped: RetentionReport['skipped'] }> => {
     const holds = await deps.holds.active(tenantId);
     const outcome: TenantOutcome = { tenantId, heldBy: null, heldSubjects: [], categories: [], exportFiles: { deleted: 0, held: 0 } };
     if (holds.tenant) {
       outcome.heldBy = holds.tenant.id;
-      return { outcome, categories: [], skipped: [{ tenantId, holdIds: [holds.tenant.id], reason: 'the whole tenant is under a legal hold' }] };
+      return { outcome, groups: [], skipped: [{ tenantId, holdIds: [holds.tenant.id], reason: 'the whole tenant is under a legal hold' }] };
     }
     outcome.heldSubjects = holds.subjects.map((s) => ({ holdId: s.hold.id, subjects: s.subjectIds.length }));
     const policy = await deps.policies.forTenant(tenantId);
     const held = holds.subjectIds;
     const except = held.length > 0 ? { except: held } : undefined;
-    const categories: PlannedCategory[] = [];
+    const categories = new Map<DataCategory, PlannedCategory>();
     for (const category of TABLE_CATEGORIES) {
       const window = policy[category];
       const { anonymizeDueAt, deleteDueAt } = retentionCutoffs(window, now);
@@ -172,12 +192,15 @@ export function createRetentionRunner(deps: {
         held: heldCount,
       };
       outcome.categories.push(outcomeCategory);
-      categories.push({
-        outcome: outcomeCategory,
-        deleteSlice,
-        anonymizeSlice,
-        deleteChunks: dryRun ? [] : planChunks(await deps.lifecycle.dueByDay('delete', deleteSlice), deps.chunkRows),
-        anonymizeChunks: dryRun ? [] : planChunks(await deps.lifecycle.dueByDay('anonymize', anonymizeSlice), deps.chunkRows),
+      categories.set(category, { outcome: outcomeCategory, deleteSlice, anonymizeSlice });
+    }
+    const groups: PlannedGroup[] = [];
+    for (const names of retentionGroups(TABLE_CATEGORIES)) {
+      const members = names.map((c) => categories.get(c)!);
+      groups.push({
+        categories: members,
+        deleteChunks: dryRun ? [] : planChunks(await deps.lifecycle.dueByDay('delete', members.map((c) => c.deleteSlice)), deps.chunkRows),
+        anonymizeChunks: dryRun ? [] : planChunks(await deps.lifecycle.dueByDay('anonymize', members.map((c) => c.anonymizeSlice)), deps.chunkRows),
       });
     }
     const skipped: RetentionReport['skipped'] = holds.subjects.length === 0 ? [] : [{
@@ -187,7 +210,7 @@ export function createRetentionRunner(deps: {
       subjects: held.length,
       rows: outcome.categories.reduce((a, c) => ({ anonymize: a.anonymize + c.held.anonymize, delete: a.delete + c.held.delete }), { anonymize: 0, delete: 0 }),
     }];
-    return { outcome, categories, skipped };
+    return { outcome, groups, skipped };
   };
 
   const run = async (options: RetentionRunOptions = {}): Promise<RetentionReport> => {
@@ -216,32 +239,35 @@ export function createRetentionRunner(deps: {
 
       const planned: Array<Awaited<ReturnType<typeof plan>>> = [];
       for (const t of tenants) planned.push(await plan(t.id, now, dryRun));
-      const total = planned.reduce((a, p) => a + p.categories.reduce((b, c) => b + [...c.deleteChunks, ...c.anonymizeChunks].reduce((x, k) => x + k.rows, 0), 0), 0);
+      const total = planned.reduce((a, p) => a + p.groups.reduce((b, g) => b + [...g.deleteChunks, ...g.anonymizeChunks].reduce((x, k) => x + k.rows, 0), 0), 0);
       let done = 0;
 
       const totals: RetentionReport['totals'] = { anonymized: zeros(), deleted: zeros(), rowsAnonymized: 0, rowsDeleted: 0 };
       for (const p of planned) {
         const { outcome } = p;
-        for (const c of p.categories) {
-          const step = (what: string) => `${outcome.tenantId}: ${what} ${c.outcome.category}`;
-          for (const chunk of c.deleteChunks) {
+        for (const g of p.groups) {
+          const names = g.categories.map((c) => c.outcome.category);
+          const step = (what: string) => `${outcome.tenantId}: ${what} ${names.join(', ')}`;
+          for (const chunk of g.deleteChunks) {
             checkStop();
-            const counts = await deps.lifecycle.deleteBefore({ ...c.deleteSlice, from: chunk.from, to: chunk.to });
-            for (const [table, n] of Object.entries(counts)) if (n > 0) c.outcome.deleted[table] = (c.outcome.deleted[table] ?? 0) + n;
+            const counts = await deps.lifecycle.deleteBefore(g.categories.map((c) => ({ ...c.deleteSlice, from: chunk.from, to: chunk.to })));
+            const rows = addCounts(g, counts, 'deleted');
             done += chunk.rows;
-            log.debug({ tenantId: outcome.tenantId, category: c.outcome.category, stage: 'delete', rows: sum(counts) }, 'retention chunk committed');
+            log.debug({ tenantId: outcome.tenantId, categories: names, stage: 'delete', rows }, 'retention chunk committed');
             progress({ step: step('deleting'), done, total });
           }
-          for (const chunk of c.anonymizeChunks) {
+          for (const chunk of g.anonymizeChunks) {
             checkStop();
-            const counts = await deps.lifecycle.anonymizeBefore({ ...c.anonymizeSlice, from: chunk.from, to: chunk.to }, now);
-            for (const [table, n] of Object.entries(counts)) if (n > 0) c.outcome.anonymized[table] = (c.outcome.anonymized[table] ?? 0) + n;
+            const counts = await deps.lifecycle.anonymizeBefore(g.categories.map((c) => ({ ...c.anonymizeSlice, from: chunk.from, to: chunk.to })), now);
+            const rows = addCounts(g, counts, 'anonymized');
             done += chunk.rows;
-            log.debug({ tenantId: outcome.tenantId, category: c.outcome.category, stage: 'anonymize', rows: sum(counts) }, 'retention chunk committed');
+            log.debug({ tenantId: outcome.tenantId, categories: names, stage: 'anonymize', rows }, 'retention chunk committed');
             progress({ step: step('anonymising'), done, total });
           }
-          totals.anonymized[c.outcome.category] += sum(c.outcome.anonymized);
-          totals.deleted[c.outcome.category] += sum(c.outcome.deleted);
+        }
+        for (const c of outcome.categories) {
+          totals.anonymized[c.category] += sum(c.anonymized);
+          totals.deleted[c.category] += sum(c.deleted);
         }
         if (!outcome.heldBy) {
           const policy = await deps.policies.forTenant(outcome.tenantId);

@@ -34,6 +34,12 @@ export interface TableEntry {
    * log, which holds internal ids only).
    */
   onErasure?: 'delete' | 'unlink' | 'keep';
+  /**
+   * Column naming the data category of each row, for a table whose rows follow different
+   * policies: an `events` row shared with another table (eventIdColumn) is in that table's
+   * category. Ingest writes it together with the rows that share the event.
+   */
+  categoryColumn?: string;
   /** Exports leave the table out (`never`: Ebb's own bookkeeping) or include it in tenant exports only. */
   exported?: 'never' | 'tenant';
   /** Columns exports leave out: keyed pseudonyms and internal bookkeeping that mean nothing to the reader. */
@@ -169,13 +175,14 @@ export const INVENTORY = {
     subjectColumn: 'subject_id',
     notExportedColumns: ['dedupe_key'],
     timeColumn: 'occurred_at',
-    purpose: 'Every event, scrubbed at ingest; linked to a subject until anonymised.',
+    categoryColumn: 'data_category',
+    purpose: 'Every event, scrubbed at ingest; linked to a subject until anonymised. Property keys that name a person (IDENTIFYING_PROP_KEY) are kept apart from props, in identifying_props, which anonymisation clears. data_category is the retention category of the row (events, errors, learning_events); category is the app\'s own taxonomy.',
     columns: {
       id: 'none', tenant_id: 'none', occurred_at: 'personal', received_at: 'none', category: 'personal', type: 'personal',
       subject_id: 'identifying', session_id: 'identifying', anonymous_id: 'identifying', page_path: 'personal',
       page_title: 'personal', referrer_host: 'personal', duration_ms: 'personal', load_time_ms: 'personal',
       props: 'personal', browser: 'personal', os: 'personal', device_type: 'personal', locale: 'personal',
-      ip_prefix: 'identifying', dedupe_key: 'none', anonymized_at: 'none',
+      ip_prefix: 'identifying', dedupe_key: 'none', anonymized_at: 'none', data_category: 'personal', identifying_props: 'identifying',
     },
   },
   sessions: {
@@ -323,7 +330,29 @@ export function identifyingColumns(table: string): string[] {
 
 /**
  * Property keys that name another person by the app's id (e.g. `recipient_id` of a
- * connection request). Their values are pseudonymised at ingest like userId, and the keys
- * are removed when the event is anonymised.
+ * connection request). Their values are pseudonymised at ingest like userId; ingest stores
+ * these top-level keys apart from the other properties (`events.identifying_props`), and
+ * anonymisation clears them. Adding a key here needs a migration that moves it out of the
+ * stored `props` (as migration 007 did; a test holds the two together).
  */
 export const IDENTIFYING_PROP_KEY = /^(user|student|learner|recipient|sender|parent|guardian|child|teacher|member|friend|author|owner|target_user|actor)_?id$/i;
+
+/**
+ * The given categories in groups: categories whose rows share a table (an `events` row shared
+ * with an error or learning row, see `eventIdColumn`) are one group, every other category is a
+ * group of its own. The retention job plans and runs a group's categories together, so a shared
+ * table is written once per chunk. Groups keep the order of their first category.
+ */
+export function retentionGroups(categories: readonly DataCategory[]): DataCategory[][] {
+  const events = (INVENTORY as Record<string, TableEntry>).events?.category ?? null;
+  const sharing = new Set(inventoryTables().filter(([, e]) => e.eventIdColumn && e.category).map(([, e]) => e.category!));
+  const joined = events && sharing.size > 0 ? new Set([events, ...sharing]) : new Set<DataCategory>();
+  const groups: DataCategory[][] = [];
+  let shared: DataCategory[] | null = null;
+  for (const c of categories) {
+    if (!joined.has(c)) groups.push([c]);
+    else if (shared) shared.push(c);
+    else groups.push((shared = [c]));
+  }
+  return groups;
+}

@@ -97,6 +97,7 @@ export interface EventRow {
   referrerHost: string | null;
   durationMs: number | null;
   loadTimeMs: number | null;
+  /** Properties as JSON, without the keys that name a person (those are in `identifyingProps`). */
   props: string | null;
   browser: string | null;
   os: string | null;
@@ -105,6 +106,10 @@ export interface EventRow {
   ipPrefix: string | null;
   dedupeKey: bigint | null;
   anonymizedAt: Date | null;
+  /** The retention category of the row: `errors` or `learning_events` when an error or learning row shares the event. */
+  dataCategory: DataCategory;
+  /** The top-level property keys that name a person (IDENTIFYING_PROP_KEY), with their pseudonymised values, as JSON. */
+  identifyingProps: string | null;
 }
 
 export interface ErrorRow {
@@ -468,6 +473,9 @@ export interface RetentionSlice {
 /** Rows per table. A category's counts include the `events` rows linked to its rows. */
 export type TableCounts = Record<string, number>;
 
+/** Rows per table, per data category. */
+export type CategoryCounts = Partial<Record<DataCategory, TableCounts>>;
+
 export interface TableStats {
   rows: number;
   /** Null for tables that are never anonymised (no identifiers). */
@@ -479,16 +487,20 @@ export interface TableStats {
  * privacy inventory; every call that changes rows is one transaction.
  */
 export interface LifecycleStore {
-  /** Due rows per UTC day (of the category's own tables), oldest first: to plan bounded chunks. */
-  dueByDay(stage: RetentionStage, slice: RetentionSlice): Promise<Array<{ day: Date; rows: number }>>;
+  /** Due rows per UTC day (every table holding rows of the slices' categories), oldest first: to plan bounded chunks. */
+  dueByDay(stage: RetentionStage, slices: readonly RetentionSlice[]): Promise<Array<{ day: Date; rows: number }>>;
   /** How many rows the stage would change, per table. */
   countDue(stage: RetentionStage, slice: RetentionSlice): Promise<TableCounts>;
   /** Time of the oldest due row, or null when none is due. */
   oldestDue(stage: RetentionStage, slice: RetentionSlice): Promise<Date | null>;
-  /** Removes every identifier from the slice's rows and stamps them anonymised at `at`. */
-  anonymizeBefore(slice: RetentionSlice, at: Date): Promise<TableCounts>;
-  /** Deletes the slice's rows. */
-  deleteBefore(slice: RetentionSlice): Promise<TableCounts>;
+  /**
+   * Removes every identifier from the slices' rows and stamps them anonymised at `at`, in one
+   * transaction. The slices are of one tenant, one per category, each with its own cutoffs and the
+   * same chunk (`from`, `to`): a table holding rows of several of them is written once.
+   */
+  anonymizeBefore(slices: readonly RetentionSlice[], at: Date): Promise<CategoryCounts>;
+  /** Deletes the slices' rows, in one transaction (slices as for anonymizeBefore). */
+  deleteBefore(slices: readonly RetentionSlice[]): Promise<CategoryCounts>;
   /** Rows and anonymised rows of every table with a retention category (of one tenant, or all). */
   stats(tenantId?: string): Promise<Record<string, TableStats>>;
   /** Visitor salts of days before `day` (YYYY-MM-DD). */

@@ -59,7 +59,7 @@ describe('a retention run killed with SIGKILL', () => {
         dueLeft: await one(`SELECT count(*) FROM events WHERE anonymized_at IS NULL AND occurred_at <= '${anonCut}'::TIMESTAMPTZ`),
         halfDone: await one(`SELECT count(*) FROM events WHERE
             (anonymized_at IS NULL AND (subject_id IS NULL OR session_id IS NULL OR anonymous_id IS NULL OR ip_prefix IS NULL))
-         OR (anonymized_at IS NOT NULL AND (subject_id IS NOT NULL OR session_id IS NOT NULL OR anonymous_id IS NOT NULL OR ip_prefix IS NOT NULL OR json_exists(props, '$.user_id')))`),
+         OR (anonymized_at IS NOT NULL AND (subject_id IS NOT NULL OR session_id IS NOT NULL OR anonymous_id IS NOT NULL OR ip_prefix IS NOT NULL OR identifying_props IS NOT NULL))`),
         errorsHalfDone: await one(`SELECT count(*) FROM error_events x JOIN events e ON e.id = x.event_id WHERE (x.anonymized_at IS NULL) <> (e.anonymized_at IS NULL)`),
         sessions: await one('SELECT count(*) FROM sessions'),
         sessionsHalfDone: await one(`SELECT count(*) FROM sessions WHERE (anonymized_at IS NULL) <> (id LIKE 'ss_seed_%') OR (anonymized_at IS NULL) <> (subject_id IS NOT NULL)`),
@@ -78,14 +78,17 @@ describe('a retention run killed with SIGKILL', () => {
       tenantId = (await s.tenants.create({ name: 'Crash School', actor: 'test' })).tenantId;
       const db = await s.store.connect();
       const base = now - SPAN_DAYS * DAY_MS;
-      // Events spread evenly over 900 days, oldest first (as ingest writes them); every 50th is an error with its row.
+      // Events spread evenly over 900 days, oldest first (as ingest writes them); every 50th is an error with its row. As ingest
+      // writes them, the events row of an error is in the errors category, and a person's id in props is kept apart.
       await db.run(`
-        INSERT INTO events (id, tenant_id, occurred_at, received_at, category, type, subject_id, session_id, anonymous_id, page_path, props, ip_prefix)
+        INSERT INTO events (id, tenant_id, occurred_at, received_at, category, type, subject_id, session_id, anonymous_id, page_path, props, ip_prefix,
+                            data_category, identifying_props)
         SELECT uuid(), $1, to_timestamp(($2 + (i * ${SPAN_DAYS}) // ${EVENTS} * ${DAY_MS} + 12 * 3600000) / 1000.0),
                to_timestamp(($2 + (i * ${SPAN_DAYS}) // ${EVENTS} * ${DAY_MS} + 12 * 3600000) / 1000.0),
                'navigation', CASE WHEN i % 50 = 0 THEN 'app_error' ELSE 'page_view' END,
                's_seed_' || (i % 700), 'ss_seed_' || (i // 8), 'a_seed_' || (i % 900), '/p/' || (i % 40),
-               CASE WHEN i % 3 = 0 THEN '{"user_id":"someone","level":2}' ELSE '{"level":1}' END, '198.51.100.0/24'
+               CASE WHEN i % 3 = 0 THEN '{"level":2}' ELSE '{"level":1}' END, '198.51.100.0/24',
+               CASE WHEN i % 50 = 0 THEN 'errors' ELSE 'events' END, CASE WHEN i % 3 = 0 THEN '{"user_id":"p_someone"}' END
         FROM range(${EVENTS}) r(i)`, [tenantId, base]);
       await db.run(`
         INSERT INTO error_events (id, event_id, tenant_id, occurred_at, received_at, subject_id, session_id, error_type, message)

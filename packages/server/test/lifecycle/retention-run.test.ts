@@ -50,7 +50,7 @@ describe('a retention run over 800 days of activity', () => {
     const findings = await scanForIdentifiers(t, policies, { knownIds: knownSessionIds });
     expect(findings.length).toBeGreaterThan(100);
     expect(findings.some((f) => f.startsWith('sessions.id'))).toBe(true);
-    expect(findings.some((f) => f.startsWith('events.props'))).toBe(true);
+    expect(findings.some((f) => f.startsWith('events.identifying_props'))).toBe(true);
   });
 
   it('changes nothing in a dry run', async () => {

@@ -19,7 +19,7 @@ function appendRow(a: DuckDBAppender, cells: Cell[]): void {
 const eventCells = (e: EventRow): Cell[] => [
   e.id, e.tenantId, e.occurredAt, e.receivedAt, e.category, e.type, e.subjectId, e.sessionId, e.anonymousId,
   e.pagePath, e.pageTitle, e.referrerHost, e.durationMs, e.loadTimeMs, e.props, e.browser, e.os, e.deviceType,
-  e.locale, e.ipPrefix, e.dedupeKey, e.anonymizedAt,
+  e.locale, e.ipPrefix, e.dedupeKey, e.anonymizedAt, e.dataCategory, e.identifyingProps,
 ];
 
 const errorCells = (e: ErrorRow): Cell[] => [

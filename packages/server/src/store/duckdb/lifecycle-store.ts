@@ -1,7 +1,7 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Db } from './connection.ts';
-import { IDENTIFYING_PROP_KEY, identifyingColumns, inventoryTables, type DataCategory } from '../../privacy/inventory.ts';
-import type { LifecycleStore, RetentionSlice, RetentionStage, TableCounts, TableStats } from '../ports.ts';
+import { identifyingColumns, inventoryTables, type DataCategory } from '../../privacy/inventory.ts';
+import type { CategoryCounts, LifecycleStore, RetentionSlice, RetentionStage, TableCounts, TableStats } from '../ports.ts';
 
 /** The table whose rows other tables share through `eventIdColumn` (see the inventory). */
 const EVENTS = 'events';
@@ -10,50 +10,32 @@ const DAY_US = 86_400_000_000n;
 /** What the passes need to know about one table: from the inventory, and column types from the schema. */
 interface TableLayout {
   name: string;
-  category: DataCategory;
+  /** The categories whose rows the table holds: one, or (a table with a category column) several. */
+  categories: DataCategory[];
   time: string;
   subject: string | null;
+  /** Names each row's category, when the table holds rows of several. */
+  categoryColumn: string | null;
   /** Every column, in table order. */
   columns: string[];
   /** Identifying columns that may be NULL: cleared. */
   cleared: string[];
   /** Identifying columns that may not be NULL (a primary key): replaced by a fresh random value of their type. */
   rekeyed: Array<{ name: string; type: string }>;
-  /** JSON columns: property keys the inventory marks as identifying are removed. */
-  json: string[];
   /** Has `anonymized_at`: rows can be anonymised. Tables without it hold no identifiers. */
   anonymizable: boolean;
-  eventIdColumn: string | null;
 }
 
 interface Layout {
-  tables: Map<string, TableLayout>;
-  byCategory: Map<DataCategory, TableLayout[]>;
-  /** Tables whose rows share an `events` row. */
-  sharing: TableLayout[];
+  /** In inventory order. */
+  tables: TableLayout[];
 }
 
 const ident = (name: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL identifier`);
   return `"${name}"`;
 };
-const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-/** The inventory's identifying property keys, as an RE2 pattern for DuckDB. */
-const PROP_KEY_PATTERN = literal(`${IDENTIFYING_PROP_KEY.flags.includes('i') ? '(?i)' : ''}${IDENTIFYING_PROP_KEY.source}`);
-const identifyingKeys = (col: string) => `list_filter(json_keys(${col}), lambda k: regexp_matches(k, ${PROP_KEY_PATTERN}))`;
-/**
- * A cheap test on the JSON text that every object with an identifying key passes: the key as
- * written ("friend_id":), or any \u escape, which could spell one. Parsing JSON costs far more
- * than this scan, and most rows have no such key, so only rows that pass are parsed.
- */
-const MAYBE_IDENTIFYING_TEXT = literal(
-  `${IDENTIFYING_PROP_KEY.flags.includes('i') ? '(?i)' : ''}("${IDENTIFYING_PROP_KEY.source.replace(/^\^/, '').replace(/\$$/, '')}"\\s*:|\\\\u)`,
-);
-const hasIdentifyingKey = (col: string) => `(${col} IS NOT NULL AND regexp_matches(${col}, ${MAYBE_IDENTIFYING_TEXT}) AND len(${identifyingKeys(col)}) > 0)`;
-/** A JSON merge patch with `null` for each identifying key removes exactly those keys. */
-const withoutIdentifyingKeys = (col: string) =>
-  `json_merge_patch(${col}, to_json(map_from_entries(list_transform(${identifyingKeys(col)}, lambda k: {'k': k, 'v': NULL::JSON}))))`;
 /**
  * A fresh random value for an identifying key column: a text id keeps the old one's kind prefix
  * (`ss_` ...), so it looks like any other id; a 128-bit key is a random one.
@@ -92,13 +74,19 @@ async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 4): Promise<T
  * The retention passes on DuckDB. Tables, columns and categories come from the privacy
  * inventory; this file only knows how to say it in DuckDB's SQL. `db` runs the passes (one
  * transaction per call), `readDb` the counts, so metrics never wait behind a long chunk.
+ *
+ * Anonymising is a plain UPDATE that sets columns: an `events` row knows its own retention
+ * category (`data_category`, written by ingest with the rows that share the event) and keeps the
+ * property keys that name a person in a column of their own (`identifying_props`), so no row is
+ * joined to another table and no JSON is read. The categories whose rows share `events` are
+ * handed in together, and each table is written once per chunk with each category's cutoffs.
  */
 export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
   let layoutPromise: Promise<Layout> | null = null;
   const layout = () => (layoutPromise ??= loadLayout(readDb));
 
-  /** Conditions selecting the due rows of `t`, with columns qualified by `ref`. */
-  const due = (q: Params, t: TableLayout, ref: string, stage: RetentionStage, s: RetentionSlice, l: Layout): string => {
+  /** Conditions selecting the due rows of `t` in the slice's category, with columns qualified by `ref`. */
+  const due = (q: Params, t: TableLayout, ref: string, stage: RetentionStage, s: RetentionSlice): string => {
     const c = (col: string) => `${ref}.${ident(col)}`;
     const parts = [`${c('tenant_id')} = ${q.add(s.tenantId)}`, `${c(t.time)} <= ${q.time(s.dueAt)}`];
     if (s.after) parts.push(`${c(t.time)} > ${q.time(s.after)}`);
@@ -111,30 +99,53 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
     } else if (s.subjects && s.subjects.except.length > 0 && t.subject) {
       parts.push(`(${c(t.subject)} IS NULL OR NOT list_contains(${q.add(listValue([...s.subjects.except]))}::VARCHAR[], ${c(t.subject)}))`);
     }
-    // An `events` row that shares its event with an error or learning row follows that row's category.
-    if (t.name === EVENTS) {
-      l.sharing.forEach((w, i) => {
-        parts.push(`${c('id')} NOT IN (SELECT x${i}.${ident(w.eventIdColumn!)} FROM ${ident(w.name)} x${i} WHERE x${i}.tenant_id = ${q.add(s.tenantId)})`);
-      });
-    }
+    // An `events` row that shares its event with an error or learning row is in that row's category.
+    if (t.categoryColumn) parts.push(`${c(t.categoryColumn)} = ${q.add(s.category)}`);
     return parts.join(' AND ');
   };
 
-  /** Conditions selecting the `events` rows shared with the due rows of `t`. */
-  const dueShared = (q: Params, t: TableLayout, stage: RetentionStage, s: RetentionSlice, l: Layout): string => {
-    const e = ident(EVENTS);
-    const parts = [
-      `${e}.tenant_id = ${q.add(s.tenantId)}`,
-      `${e}.id IN (SELECT w.${ident(t.eventIdColumn!)} FROM ${ident(t.name)} w WHERE ${due(q, t, 'w', stage, s, l)})`,
-    ];
-    if (stage === 'anonymize') parts.push(`${e}.anonymized_at IS NULL`);
-    return parts.join(' AND ');
-  };
+  /** Due rows of `t` in any of the slices (each slice with its own category and cutoffs). */
+  const dueAny = (q: Params, t: TableLayout, ref: string, stage: RetentionStage, slices: readonly RetentionSlice[]): string =>
+    slices.length === 1 ? due(q, t, ref, stage, slices[0]!) : slices.map((s) => `(${due(q, t, ref, stage, s)})`).join(' OR ');
 
   const tablesFor = (l: Layout, stage: RetentionStage, category: DataCategory) =>
-    (l.byCategory.get(category) ?? []).filter((t) => stage === 'delete' || t.anonymizable);
+    l.tables.filter((t) => t.categories.includes(category) && (stage === 'delete' || t.anonymizable));
 
-  /** Clears the identifiers of the rows `where` selects (it must require `anonymized_at IS NULL`). */
+  /** Each table holding rows of the slices' categories, with the slices it holds rows of. */
+  const tablesOf = (l: Layout, stage: RetentionStage, slices: readonly RetentionSlice[]) => {
+    const tenants = new Set(slices.map((s) => s.tenantId));
+    if (tenants.size > 1) throw new Error('retention slices of one call must be of one tenant');
+    const out: Array<{ t: TableLayout; slices: RetentionSlice[] }> = [];
+    for (const t of l.tables) {
+      const mine = slices.filter((s) => t.categories.includes(s.category) && (stage === 'delete' || t.anonymizable));
+      if (mine.length > 0) out.push({ t, slices: mine });
+    }
+    return out;
+  };
+
+  /**
+   * Runs `statement` (an UPDATE, INSERT or DELETE whose count is the rows changed) over the due
+   * rows of `t` in the slices, and returns the rows per category. A table holding rows of several
+   * categories is counted per category first, in the same transaction: the statement must then
+   * change exactly as many rows.
+   */
+  const perCategory = async (
+    t: TableLayout, stage: RetentionStage, slices: readonly RetentionSlice[], statement: (where: (q: Params) => string) => Promise<number>,
+  ): Promise<Array<[DataCategory, number]>> => {
+    const where = (q: Params) => dueAny(q, t, ident(t.name), stage, slices);
+    if (slices.length === 1) return [[slices[0]!.category, await statement(where)]];
+    const q = new Params();
+    const rows = await db.all<{ c: string; n: bigint }>(
+      `SELECT ${ident(t.categoryColumn!)} AS c, count(*) AS n FROM ${ident(t.name)} WHERE ${where(q)} GROUP BY ALL`, q.values,
+    );
+    const counted = new Map(rows.map((r) => [String(r.c), Number(r.n)]));
+    const changed = await statement(where);
+    const expected = [...counted.values()].reduce((a, b) => a + b, 0);
+    if (changed !== expected) throw new Error(`retention ${stage} of ${t.name}: counted ${expected} due rows but changed ${changed}`);
+    return slices.map((s) => [s.category, counted.get(s.category) ?? 0]);
+  };
+
+  /** Clears the identifiers of the rows `build` selects (it requires `anonymized_at IS NULL`). */
   const anonymizeRows = async (t: TableLayout, build: (q: Params) => string, at: Date): Promise<number> => {
     const name = ident(t.name);
     if (t.rekeyed.length > 0) {
@@ -146,7 +157,6 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
         const key = t.rekeyed.find((k) => k.name === col);
         if (key) return freshValue(c, key.type);
         if (t.cleared.includes(col)) return 'NULL';
-        if (t.json.includes(col)) return `CASE WHEN ${hasIdentifyingKey(c)} THEN ${withoutIdentifyingKeys(c)} ELSE ${c} END`;
         if (col === 'anonymized_at') return q.time(at);
         return c;
       });
@@ -156,29 +166,24 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
       if (inserted !== deleted) throw new Error(`re-keying ${t.name}: copied ${inserted} rows but removed ${deleted}`);
       return deleted;
     }
-    // Property keys first (few rows carry them), then the identifiers and the stamp: both select the same rows.
-    for (const col of t.json) {
-      const q = new Params();
-      const c = `${name}.${ident(col)}`;
-      await db.run(`UPDATE ${name} SET ${ident(col)} = ${withoutIdentifyingKeys(c)} WHERE ${build(q)} AND ${hasIdentifyingKey(c)}`, q.values);
-    }
     const q = new Params();
     const sets = [...t.cleared.map((col) => `${ident(col)} = NULL`), `anonymized_at = ${q.time(at)}`];
     return count(await db.one(`UPDATE ${name} SET ${sets.join(', ')} WHERE ${build(q)}`, q.values));
   };
 
-  const add = (counts: TableCounts, table: string, n: number) => {
-    counts[table] = (counts[table] ?? 0) + n;
+  const add = (counts: CategoryCounts, category: DataCategory, table: string, n: number) => {
+    const c = (counts[category] ??= {});
+    c[table] = (c[table] ?? 0) + n;
   };
 
   return {
-    async dueByDay(stage, slice) {
+    async dueByDay(stage, slices) {
       const l = await layout();
       const days = new Map<bigint, number>();
-      for (const t of tablesFor(l, stage, slice.category)) {
+      for (const { t, slices: mine } of tablesOf(l, stage, slices)) {
         const q = new Params();
         const rows = await readDb.all<{ day: bigint; n: bigint }>(
-          `SELECT epoch_us(t.${ident(t.time)}) // ${DAY_US} AS day, count(*) AS n FROM ${ident(t.name)} t WHERE ${due(q, t, 't', stage, slice, l)} GROUP BY 1`,
+          `SELECT epoch_us(t.${ident(t.time)}) // ${DAY_US} AS day, count(*) AS n FROM ${ident(t.name)} t WHERE ${dueAny(q, t, 't', stage, mine)} GROUP BY 1`,
           q.values,
         );
         for (const r of rows) days.set(BigInt(r.day), (days.get(BigInt(r.day)) ?? 0) + Number(r.n));
@@ -191,11 +196,7 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
       const counts: TableCounts = {};
       for (const t of tablesFor(l, stage, slice.category)) {
         const q = new Params();
-        add(counts, t.name, count(await readDb.one(`SELECT count(*) AS n FROM ${ident(t.name)} t WHERE ${due(q, t, 't', stage, slice, l)}`, q.values)));
-        if (t.eventIdColumn) {
-          const s = new Params();
-          add(counts, EVENTS, count(await readDb.one(`SELECT count(*) AS n FROM ${ident(EVENTS)} WHERE ${dueShared(s, t, stage, slice, l)}`, s.values)));
-        }
+        counts[t.name] = (counts[t.name] ?? 0) + count(await readDb.one(`SELECT count(*) AS n FROM ${ident(t.name)} t WHERE ${due(q, t, 't', stage, slice)}`, q.values));
       }
       return counts;
     },
@@ -205,36 +206,33 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
       let oldest: Date | null = null;
       for (const t of tablesFor(l, stage, slice.category)) {
         const q = new Params();
-        const r = await readDb.one<{ t: Date | null }>(`SELECT min(t.${ident(t.time)}) AS t FROM ${ident(t.name)} t WHERE ${due(q, t, 't', stage, slice, l)}`, q.values);
+        const r = await readDb.one<{ t: Date | null }>(`SELECT min(t.${ident(t.time)}) AS t FROM ${ident(t.name)} t WHERE ${due(q, t, 't', stage, slice)}`, q.values);
         if (r?.t && (!oldest || r.t < oldest)) oldest = r.t;
       }
       return oldest;
     },
 
-    async anonymizeBefore(slice, at) {
+    async anonymizeBefore(slices, at) {
       const l = await layout();
       return retryOnConflict(() => db.transaction(async () => {
-        const counts: TableCounts = {};
-        for (const t of tablesFor(l, 'anonymize', slice.category)) {
-          // The shared `events` rows first: they are found through this table's rows not yet anonymised.
-          if (t.eventIdColumn) add(counts, EVENTS, await anonymizeRows(l.tables.get(EVENTS)!, (q) => dueShared(q, t, 'anonymize', slice, l), at));
-          add(counts, t.name, await anonymizeRows(t, (q) => due(q, t, ident(t.name), 'anonymize', slice, l), at));
+        const counts: CategoryCounts = {};
+        for (const { t, slices: mine } of tablesOf(l, 'anonymize', slices)) {
+          for (const [category, n] of await perCategory(t, 'anonymize', mine, (where) => anonymizeRows(t, where, at))) add(counts, category, t.name, n);
         }
         return counts;
       }));
     },
 
-    async deleteBefore(slice) {
+    async deleteBefore(slices) {
       const l = await layout();
       return retryOnConflict(() => db.transaction(async () => {
-        const counts: TableCounts = {};
-        for (const t of tablesFor(l, 'delete', slice.category)) {
-          if (t.eventIdColumn) {
-            const s = new Params();
-            add(counts, EVENTS, count(await db.one(`DELETE FROM ${ident(EVENTS)} WHERE ${dueShared(s, t, 'delete', slice, l)}`, s.values)));
-          }
-          const q = new Params();
-          add(counts, t.name, count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${due(q, t, ident(t.name), 'delete', slice, l)}`, q.values)));
+        const counts: CategoryCounts = {};
+        for (const { t, slices: mine } of tablesOf(l, 'delete', slices)) {
+          const remove = async (where: (q: Params) => string) => {
+            const q = new Params();
+            return count(await db.one(`DELETE FROM ${ident(t.name)} WHERE ${where(q)}`, q.values));
+          };
+          for (const [category, n] of await perCategory(t, 'delete', mine, remove)) add(counts, category, t.name, n);
         }
         return counts;
       }));
@@ -243,7 +241,7 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
     async stats(tenantId) {
       const l = await layout();
       const out: Record<string, TableStats> = {};
-      for (const t of l.tables.values()) {
+      for (const t of l.tables) {
         const q = new Params();
         const where = tenantId === undefined ? '' : `WHERE tenant_id = ${q.add(tenantId)}`;
         const r = await readDb.one<{ n: bigint; a: bigint | null }>(
@@ -270,31 +268,32 @@ async function loadLayout(db: Db): Promise<Layout> {
   const schema = new Map<string, Array<{ name: string; type: string; nullable: boolean }>>();
   for (const r of rows) schema.set(r.table_name, [...(schema.get(r.table_name) ?? []), { name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES' }]);
 
-  const tables = new Map<string, TableLayout>();
-  const byCategory = new Map<DataCategory, TableLayout[]>();
-  for (const [name, entry] of inventoryTables()) {
-    if (entry.category === null || !entry.timeColumn) continue;
+  const entries = inventoryTables().filter(([, e]) => e.category !== null && e.timeColumn);
+  // Tables that share `events` rows put those rows in their own category.
+  const sharingCategories = entries.filter(([, e]) => e.eventIdColumn).map(([, e]) => e.category!);
+  const tables: TableLayout[] = [];
+  for (const [name, entry] of entries) {
     const columns = schema.get(name);
     if (!columns) throw new Error(`the inventory lists table ${name}, which the schema does not have`);
     const identifying = new Set(identifyingColumns(name));
     const anonymizable = columns.some((c) => c.name === 'anonymized_at');
     if (identifying.size > 0 && !anonymizable) throw new Error(`table ${name} has identifying columns but no anonymized_at column`);
-    const t: TableLayout = {
+    const categoryColumn = entry.categoryColumn ?? null;
+    if (categoryColumn && !columns.some((c) => c.name === categoryColumn)) throw new Error(`table ${name} has no column ${categoryColumn}`);
+    const shared = name === EVENTS && sharingCategories.length > 0;
+    if (shared && !categoryColumn) throw new Error('tables share rows with events, but events has no category column');
+    tables.push({
       name,
-      category: entry.category,
-      time: entry.timeColumn,
+      categories: shared ? [entry.category!, ...sharingCategories] : [entry.category!],
+      time: entry.timeColumn!,
       subject: entry.subjectColumn ?? null,
+      categoryColumn: shared ? categoryColumn : null,
       columns: columns.map((c) => c.name),
       cleared: columns.filter((c) => identifying.has(c.name) && c.nullable).map((c) => c.name),
       rekeyed: columns.filter((c) => identifying.has(c.name) && !c.nullable).map((c) => ({ name: c.name, type: c.type })),
-      json: anonymizable ? columns.filter((c) => c.type === 'JSON' && !identifying.has(c.name)).map((c) => c.name) : [],
       anonymizable,
-      eventIdColumn: entry.eventIdColumn ?? null,
-    };
-    tables.set(name, t);
-    byCategory.set(t.category, [...(byCategory.get(t.category) ?? []), t]);
+    });
   }
-  const sharing = [...tables.values()].filter((t) => t.eventIdColumn !== null);
-  if (sharing.length > 0 && !tables.has(EVENTS)) throw new Error('tables share rows with events, but events is not in the inventory');
-  return { tables, byCategory, sharing };
+  if (sharingCategories.length > 0 && !tables.some((t) => t.name === EVENTS)) throw new Error('tables share rows with events, but events is not in the inventory');
+  return { tables };
 }

@@ -93,7 +93,8 @@ describe('the compact request record', () => {
     expect(viaTrack.length).toBeGreaterThan(3);
     const ids = viaCompact.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // The wire schema's id: at most 128 of letters, digits, _ . : -
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}\.[0-9a-z]+$/);
     expect(viaCompact.map(({ id: _id, ...rest }) => rest)).toEqual(viaTrack);
   });
 

@@ -126,7 +126,13 @@ export async function identifyingValuesOf(t: TestServer, subjectId: string): Pro
     const cols = identifyingColumns(table).filter((c) => !others.has(c));
     if (cols.length === 0) continue;
     for (const row of await t.query(`SELECT ${cols.map((c) => `CAST("${c}" AS VARCHAR) AS "${c}"`).join(', ')} FROM "${table}" WHERE "${column}" = $1`, [subjectId])) {
-      for (const v of Object.values(row)) if (typeof v === 'string' && v.length >= 8) values.add(v);
+      for (const v of Object.values(row)) {
+        if (typeof v !== 'string') continue;
+        // A JSON column (events.identifying_props) holds ids inside: those are the values, not the document, and a
+        // value the key deny-list redacted at ingest names no one.
+        const inside = v.startsWith('{') ? Object.values(JSON.parse(v) as Record<string, unknown>).filter((x): x is string => typeof x === 'string') : [v];
+        for (const x of inside) if (x.length >= 8 && !x.startsWith('[redacted:')) values.add(x);
+      }
     }
   }
   return values;

@@ -25,6 +25,8 @@ export interface VerificationReport {
   notSearched: Array<{ where: string; what: string; why: string }>;
   /** Export files searched (names, and contents of every zip entry). */
   filesScanned: number;
+  /** The store's write-ahead log files searched after its checkpoint (rows changed since the last checkpoint are there as written). */
+  logFilesScanned: number;
   /** What was found where it must not be. */
   leftovers: Array<{ where: string; what: string; rows?: number }>;
   /** What was found where it is allowed, and why. */
@@ -59,7 +61,7 @@ export async function verifyErased(deps: { store: RightsStore; files: ExportFile
   const report: VerificationReport = {
     clean: true, tablesScanned: inventoryTables().length, columnsSearched: scan.columnsSearched, columnsWithoutText: scan.columnsWithoutText,
     notSearched: scan.notSearched.map((s) => ({ where: `${s.table}.${s.column}`, what: needles[s.needle]!.label, why: s.why })),
-    filesScanned: 0, leftovers: [], allowed: [],
+    filesScanned: 0, logFilesScanned: scan.logFiles, leftovers: [], allowed: [],
   };
   for (const f of scan.findings) {
     const needle = needles[f.needle]!;
@@ -67,6 +69,8 @@ export async function verifyErased(deps: { store: RightsStore; files: ExportFile
     if (why) report.allowed.push({ where: `${f.table}.${f.column}`, what: needle.label, rows: f.rows, why });
     else report.leftovers.push({ where: `${f.table}.${f.column}`, what: needle.label, rows: f.rows });
   }
+  // Nothing is allowed in the write-ahead log: the checkpoint after the deletes should have emptied it.
+  for (const f of scan.logFindings) report.leftovers.push({ where: `write-ahead log ${f.file}`, what: needles[f.needle]!.label });
   for (const dir of fileDirs) {
     for (const file of await deps.files.walk(dir)) {
       report.filesScanned++;

@@ -535,6 +535,9 @@ export interface ScanResult {
   columnsWithoutText: number;
   /** Column and value pairs left out because the column's type cannot hold the value (a UUID column, a value that is not a UUID). */
   notSearched: Array<{ table: string; column: string; needle: number; why: string }>;
+  /** Write-ahead log files searched (after the erasure's checkpoint), and which values were found in which. */
+  logFiles: number;
+  logFindings: Array<{ file: string; needle: number }>;
 }
 
 /**
@@ -555,7 +558,8 @@ export interface RightsStore {
   /**
    * Every column of every inventory table that can hold text searched for each needle: whole text
    * values, UUIDs as UUIDs, inside JSON documents and other values, bytes of BLOBs. Columns whose
-   * type cannot hold a needle are counted, not searched.
+   * type cannot hold a needle are counted, not searched. Then the store's write-ahead log, once the
+   * checkpoint after the last erasure is done.
    */
   scan(needles: string[]): Promise<ScanResult>;
 }

@@ -1,7 +1,13 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryTables } from '../../src/privacy/inventory.ts';
+import { verifyErased } from '../../src/rights/verification.ts';
+import type { ExportFiles } from '../../src/rights/export-files.ts';
+import type { Db } from '../../src/store/duckdb/connection.ts';
 import { createDuckDbStore, type DuckDbStore } from '../../src/store/duckdb/index.ts';
-import { searchOf } from '../../src/store/duckdb/rights-store.ts';
+import { createDuckDbRightsStore, searchOf } from '../../src/store/duckdb/rights-store.ts';
+import { tempDataDir } from '../helpers/harness.ts';
 
 /**
  * The verification scan after an erasure is the proof that nothing is left: planted in any column
@@ -104,5 +110,57 @@ describe('verification scan', () => {
     expect((await store.rights.scan(['Q'])).findings.filter((f) => f.table === 'salts')).toEqual([]);
     await db.run(`INSERT INTO salts (day, salt, created_at) VALUES (DATE '1990-01-02', '\\x05\\x10Q'::BLOB, now())`);
     expect((await store.rights.scan(['Q'])).findings.filter((f) => f.table === 'salts')).toEqual([{ table: 'salts', column: 'salt', needle: 0, rows: 1 }]);
+  });
+});
+
+describe('verification scan of the write-ahead log', () => {
+  const dir = tempDataDir();
+  let fileStore: DuckDbStore;
+  let conn: Db;
+  const noFiles = { root: dir, walk: async () => [] } as unknown as ExportFiles;
+  /** A person with one event, written after the last checkpoint: the log holds both rows as written. */
+  const plant = async (subjectId: string) => {
+    await conn.run(`INSERT INTO subjects (id, tenant_id, pseudonym, kind, consent_state, created_at) VALUES ('${subjectId}', 't1', 'pseudo-${subjectId}', 'learner', 'granted', now())`);
+    await conn.run(`INSERT INTO events (id, tenant_id, occurred_at, received_at, category, type, subject_id) VALUES (uuid(), 't1', now(), now(), 'navigation', 'page_view', '${subjectId}')`);
+  };
+  beforeAll(async () => {
+    fileStore = await createDuckDbStore(dir);
+    conn = await fileStore.connect();
+    await conn.run('CHECKPOINT');
+  });
+  afterAll(async () => {
+    await fileStore?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds values the log holds: rows written since the last checkpoint are there as written', async () => {
+    await plant('subject-in-log-1');
+    const scan = await fileStore.rights.scan(['subject-in-log-1', 'pseudo-subject-in-log-1']);
+    expect(scan.logFiles).toBe(1);
+    expect(scan.logFindings).toEqual([{ file: 'ebb.duckdb.wal', needle: 0 }, { file: 'ebb.duckdb.wal', needle: 1 }]);
+  });
+
+  it('after an erasure, finds nothing in the tables nor in the log: the checkpoint emptied it', async () => {
+    await plant('subject-erased-2');
+    const deleted = await fileStore.rights.eraseSubject('t1', 'subject-erased-2');
+    expect(deleted).toMatchObject({ events: 1, subjects: 1 });
+    const scan = await fileStore.rights.scan(['subject-erased-2', 'pseudo-subject-erased-2']);
+    expect(scan.findings).toEqual([]);
+    expect(scan.logFindings).toEqual([]);
+  });
+
+  it('fails the verification, naming the log, when the checkpoint did not happen', async () => {
+    // The same store without a working checkpoint (as when DuckDB refuses one): the deleted rows stay in the log.
+    const noCheckpoint = { run: async () => undefined } as unknown as Db;
+    const store = createDuckDbRightsStore(await fileStore.connect(), { checkpointDb: noCheckpoint, file: path.join(dir, 'ebb.duckdb') });
+    await plant('subject-left-3');
+    await store.eraseSubject('t1', 'subject-left-3');
+    const report = await verifyErased({ store, files: noFiles }, [{ label: 'internal subject id', value: 'subject-left-3' }, { label: 'pseudonym', value: 'pseudo-subject-left-3' }], []);
+    expect(report.clean).toBe(false);
+    expect(report.logFilesScanned).toBe(1);
+    expect(report.leftovers).toEqual([
+      { where: 'write-ahead log ebb.duckdb.wal', what: 'internal subject id' },
+      { where: 'write-ahead log ebb.duckdb.wal', what: 'pseudonym' },
+    ]);
   });
 });

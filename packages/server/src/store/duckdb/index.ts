@@ -34,7 +34,9 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
   const lifecycleReadDb = await handle.connect();
   // Exports and erasures too: a tenant export must not hold up the control plane.
   const rightsDb = await handle.connect();
+  const rightsCheckpointDb = await handle.connect();
   await migrate(controlDb, now);
+  const rights = createDuckDbRightsStore(rightsDb, { checkpointDb: rightsCheckpointDb, file: file === ':memory:' ? undefined : file });
   return {
     events: createDuckDbEventStore(writeDb, readDb),
     control: createDuckDbControlStore(controlDb),
@@ -42,9 +44,10 @@ export async function createDuckDbStore(dataDir: string, now: Date = new Date())
     retention: createDuckDbRetentionStore(privacyDb),
     privacyJobs: createDuckDbPrivacyJobStore(privacyDb),
     lifecycle: createDuckDbLifecycleStore(lifecycleDb, lifecycleReadDb),
-    rights: createDuckDbRightsStore(rightsDb),
+    rights,
     connect: () => handle.connect(),
     async close() {
+      await rights.idle();
       handle.close();
     },
   };

@@ -149,6 +149,18 @@ describe('verification scan of the write-ahead log', () => {
     expect(scan.logFindings).toEqual([]);
   });
 
+  it('tries the checkpoint again when DuckDB refuses it for a moment', async () => {
+    const real = await fileStore.connect();
+    let refused = 0;
+    const flaky = { run: async (sql: string) => { if (refused++ < 2) throw new Error('Cannot CHECKPOINT: there are other write transactions active'); return real.run(sql); } } as unknown as Db;
+    const store = createDuckDbRightsStore(await fileStore.connect(), { checkpointDb: flaky, file: path.join(dir, 'ebb.duckdb') });
+    await plant('subject-retried-4');
+    await store.eraseSubject('t1', 'subject-retried-4');
+    const scan = await store.scan(['subject-retried-4']);
+    expect(refused).toBe(3);
+    expect(scan.logFindings).toEqual([]);
+  });
+
   it('fails the verification, naming the log, when the checkpoint did not happen', async () => {
     // The same store without a working checkpoint (as when DuckDB refuses one): the deleted rows stay in the log.
     const noCheckpoint = { run: async () => undefined } as unknown as Db;

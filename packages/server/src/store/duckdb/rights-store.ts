@@ -114,8 +114,22 @@ export function createDuckDbRightsStore(db: Db, options: {
    */
   let checkpointing: Promise<void> | null = null;
   const startCheckpoint = () => {
-    const run = (options.checkpointDb ?? db).run('CHECKPOINT').catch(() => undefined);
-    checkpointing = Promise.all([checkpointing, run]).then(() => undefined);
+    // DuckDB refuses while another write transaction is active ("Cannot CHECKPOINT: there are other
+    // write transactions active", e.g. a checkpoint on another connection): try again a few times
+    // (FORCE CHECKPOINT would abort ingest's transactions). If none succeeds, the search of the log
+    // below finds what is left there, and the job fails and is retried.
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await (options.checkpointDb ?? db).run('CHECKPOINT');
+          return;
+        } catch {
+          if (attempt === 5) return;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
+    };
+    checkpointing = Promise.all([checkpointing, run()]).then(() => undefined);
   };
 
   /** The write-ahead log files of the database (`ebb.duckdb.wal`, and any DuckDB writes beside it while checkpointing). */

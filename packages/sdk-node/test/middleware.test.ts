@@ -75,6 +75,27 @@ describe('ebbExpress', () => {
     expect(client.tracked[0]!.userId).toBeUndefined();
   });
 
+  it('records a request once when its response is ended twice, and routes of a mounted sub-app with their mount path', async () => {
+    const client = recordingClient();
+    const a = express();
+    a.use(ebbExpress(client));
+    a.get('/twice', (_req, res) => {
+      res.end('one');
+      res.end();
+    });
+    const sub = express();
+    sub.get('/badges/:badgeId', (_req, res) => void res.status(201).json({ ok: true }));
+    a.use('/sub', sub);
+    const server = createServer(a);
+    const base = await listen(server);
+    cleanup.push(() => closeServer(server));
+    expect(await (await fetch(`${base}/twice`)).text()).toBe('one');
+    expect((await fetch(`${base}/sub/badges/77`)).status).toBe(201);
+    await until(() => client.tracked.length === 2, 'two events');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(client.tracked.map((e) => [e.type, e.props!.route, e.props!.status])).toEqual([['api_request', '/twice', 200], ['badge_viewed', '/sub/badges/:badgeId', 201]]);
+  });
+
   it('forwards the client address only when asked', async () => {
     const client = recordingClient();
     const base = await app(client, { forwardIp: true, forwardUserAgent: false });

@@ -15,7 +15,6 @@
  *   node --import tsx bench/middleware.bench.ts [--seconds 5] [--rounds 3] [--connections 16] [--sequential 4000] [--rate 4000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -224,15 +223,20 @@ async function micro(framework: Framework): Promise<{ ns_per_request: number; ev
     handle = () => hook(request, reply, () => {});
   } else {
     const middleware = ebbExpress(client, { userId });
-    // A class of its own, as Express's request is: the middleware notes the route on its prototype.
-    class FakeRequest { method = 'GET'; headers = headers; baseUrl = ''; ip = '127.0.0.1'; socket = {}; route: unknown; }
-    class FakeResponse extends EventEmitter { statusCode = 200; }
+    // Classes of their own, as Express's request and response are: the middleware notes the route
+    // through an accessor on the request's prototype and the end of the response by wrapping `end`
+    // on the response's prototype; its per-request slots live in `res.locals`.
+    class FakeRequest { method = 'GET'; headers = headers; baseUrl = ''; ip = '127.0.0.1'; socket = {}; res: unknown = null; declare route: unknown; }
+    class FakeResponse { statusCode = 200; locals = Object.create(null) as object; req: unknown = null; end(): this { return this; } }
+    const route = { path: '/api/quests/:id' };
     handle = () => {
       const req = new FakeRequest();
       const res = new FakeResponse();
+      req.res = res;
+      res.req = req;
       middleware(req as never, res as never, () => {});
-      req.route = { path: '/api/quests/:id' };
-      res.emit('finish');
+      req.route = route;
+      res.end();
     };
   }
   // CPU time of this process, not wall time: other work on a shared machine does not count.

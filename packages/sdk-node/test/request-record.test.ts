@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, requestRecorderOf, type ClientOptions } from '../src/client.ts';
 import type { Classification } from '../src/classify.ts';
 import { DEFAULT_RULES } from '../src/default-rules.ts';
-import { createRequestShaper } from '../src/request-event.ts';
+import { createRequestShaper, durationText } from '../src/request-event.ts';
 import { createRequestTracker, type RequestTrackingOptions } from '../src/request-recorder.ts';
 import { recordingClient } from './helpers.ts';
 
@@ -124,6 +124,14 @@ describe('the compact request record', () => {
         }
       }
     }
+  });
+
+  it('writes durations as the number String() gives', () => {
+    for (const ms of [0, 0.001, 0.01, 0.1, 0.105, 0.12, 1, 1.5, 2.05, 10.001, 123.456, 999.999, 1000, 86_400_000.5, 12.3456789, -1, Number.NaN, 1e12]) {
+      const r = Math.round(ms * 1000) / 1000;
+      expect(durationText(r)).toBe(Number.isFinite(r) ? String(r) : 'null');
+    }
+    for (let us = 0; us < 20_000; us += 7) expect(durationText(us / 1000)).toBe(String(us / 1000));
   });
 
   it('keeps the order of requests and tracked events across a growing ring, and sends each once', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Db } from './connection.ts';
 import { identifyingColumns, inventoryTables, type DataCategory } from '../../privacy/inventory.ts';
@@ -37,12 +38,17 @@ const ident = (name: string): string => {
 };
 
 /**
- * A fresh random value for an identifying key column: a text id keeps the old one's kind prefix
- * (`ss_` ...), so it looks like any other id; a 128-bit key is a random one.
+ * A fresh value for an identifying key column: a text id keeps the old one's kind prefix (`ss_`
+ * ...) and gets a random rest, so it looks like any other id. A 128-bit key (a primary key) is a
+ * random 127-bit start, drawn once per statement, plus the row's position: unique, linked to
+ * nothing (the start is kept nowhere), and ascending within the statement, which DuckDB's index
+ * takes in far faster than scattered keys (re-keying 1.25M sessions: about 3.6 s against 5.6 s).
  */
-const freshValue = (col: string, type: string) => type === 'UHUGEINT'
-  ? 'md5_number(CAST(gen_random_uuid() AS VARCHAR))'
+const freshValue = (q: Params, table: string, col: string, type: string) => type === 'UHUGEINT'
+  ? `CAST(${q.add(randomStart())} AS UHUGEINT) + CAST(${table}.rowid AS UHUGEINT)`
   : `coalesce(regexp_extract(${col}, '^[A-Za-z]+_'), '') || replace(CAST(gen_random_uuid() AS VARCHAR), '-', '')`;
+/** A random number below 2^127, as decimal text: room above it for any row position. */
+const randomStart = (): string => (BigInt(`0x${randomBytes(16).toString('hex')}`) >> 1n).toString();
 
 /** Collects positional parameters while a statement is built. */
 class Params {
@@ -155,7 +161,7 @@ export function createDuckDbLifecycleStore(db: Db, readDb: Db): LifecycleStore {
       const exprs = t.columns.map((col) => {
         const c = `${name}.${ident(col)}`;
         const key = t.rekeyed.find((k) => k.name === col);
-        if (key) return freshValue(c, key.type);
+        if (key) return freshValue(q, name, c, key.type);
         if (t.cleared.includes(col)) return 'NULL';
         if (col === 'anonymized_at') return q.time(at);
         return c;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbStore, type DuckDbStore } from '../../src/store/duckdb/index.ts';
-import { INVENTORY, inventoryTables } from '../../src/privacy/inventory.ts';
+import { INVENTORY, inventoryTables, retentionGroups } from '../../src/privacy/inventory.ts';
+import { DATA_CATEGORIES } from '../../src/lifecycle/retention-defaults.ts';
 
 let store: DuckDbStore;
 let schema: Map<string, string[]>;
@@ -48,5 +49,15 @@ describe('privacy inventory', () => {
       if (entry.timeColumn) expect(entry.columns, `${table}.timeColumn`).toHaveProperty(entry.timeColumn);
       if (entry.category !== null) expect(entry.timeColumn, `${table} has a retention category but no time column`).toBeDefined();
     }
+  });
+
+  it('groups the categories whose rows share events rows, and gives events a column naming each row\'s category', () => {
+    expect(retentionGroups(DATA_CATEGORIES)).toEqual([
+      ['events', 'learning_events', 'errors'], ['sessions'], ['aggregates'], ['request_logs'], ['export_files'],
+    ]);
+    const shared = inventoryTables().filter(([, e]) => e.eventIdColumn).map(([t]) => t);
+    expect(shared.sort()).toEqual(['error_events', 'learning_events']);
+    expect((INVENTORY.events as { categoryColumn?: string }).categoryColumn).toBe('data_category');
+    expect(INVENTORY.events.columns.identifying_props).toBe('identifying');
   });
 });

@@ -5,7 +5,11 @@
  * column, erased by `DELETE ... WHERE user_id = $1`; a tenant export paged through the table and
  * written as JSON), in one run. Prints one JSON line; progress on stderr.
  *
- *   node --import tsx bench/rights.bench.ts [--events 10000000] [--tenant-events 1000000] [--pg-events 2000000] [--repeat 3] [--skip-baseline]
+ *   node --import tsx bench/rights.bench.ts [--events 10000000] [--tenant-events 1000000] [--pg-events 2000000] [--repeat 3] [--skip-baseline] [--uuid-ids]
+ *
+ * `--uuid-ids`: subject ids in UUID form (36 characters, as Ebb's own ids are) instead of the
+ * short `s_b00000200`; longer ids cost more to read and compare in every column that holds them,
+ * and UUID columns are then compared with the id.
  *
  * Ebb: events of 50,000 people (about 200 each at 10M) written with set-based SQL, with their
  * sessions, errors, learning milestones and subject rows; each figure is one whole job through
@@ -34,6 +38,11 @@ const TENANT_EVENTS = Number(arg('tenant-events', '1000000'));
 const PG_EVENTS = Number(arg('pg-events', '2000000'));
 const REPEAT = Number(arg('repeat', '3'));
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
+const UUID_IDS = process.argv.includes('--uuid-ids');
+/** SQL for the subject id of person number `n`: short (`s_b00000200`) or in UUID form. */
+const subjectIdSql = (prefix: string, n: string) => (UUID_IDS
+  ? `regexp_replace(md5('${prefix}' || CAST(${n} AS VARCHAR)), '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\\1-\\2-\\3-\\4-\\5')`
+  : `'${prefix}' || lpad(CAST(${n} AS VARCHAR), 8, '0')`);
 const PER_PERSON = 200;
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;
@@ -45,14 +54,14 @@ async function generate(s: Services, tenantId: string, events: number, prefix: s
   const people = Math.max(1, Math.round(events / PER_PERSON));
   await db.run(`
     INSERT INTO subjects (id, tenant_id, pseudonym, kind, consent_state, created_at)
-    SELECT '${prefix}' || lpad(CAST(i AS VARCHAR), 8, '0'), $1, 'p${prefix}' || md5(CAST(i AS VARCHAR)), 'learner', 'granted', now() FROM range(${people}) r(i)`, [tenantId]);
+    SELECT ${subjectIdSql(prefix, 'i')}, $1, 'p${prefix}' || md5(CAST(i AS VARCHAR)), 'learner', 'granted', now() FROM range(${people}) r(i)`, [tenantId]);
   await db.run(`
     INSERT INTO events (id, tenant_id, occurred_at, received_at, category, type, subject_id, session_id, anonymous_id,
                         page_path, page_title, referrer_host, duration_ms, load_time_ms, props, browser, os, device_type, locale, ip_prefix)
     SELECT uuid(), $1, now() - to_seconds(i // 10), now() - to_seconds(i // 10),
       CASE WHEN i % 50 = 0 THEN 'error' WHEN i % 20 = 1 THEN 'quest' ELSE 'navigation' END,
       CASE WHEN i % 50 = 0 THEN 'app_error' WHEN i % 20 = 1 THEN 'task_completed' ELSE 'page_view' END,
-      '${prefix}' || lpad(CAST(hash(i) % ${people} AS VARCHAR), 8, '0'), 'ss_${prefix}' || lpad(CAST(hash(i) % ${people} AS VARCHAR), 8, '0') || '_' || CAST(i // 100000 AS VARCHAR), NULL,
+      ${subjectIdSql(prefix, `hash(i) % ${people}`)}, 'ss_${prefix}' || lpad(CAST(hash(i) % ${people} AS VARCHAR), 8, '0') || '_' || CAST(i // 100000 AS VARCHAR), NULL,
       '/quests/' || CAST(i % 300 AS VARCHAR), 'Quest ' || CAST(i % 300 AS VARCHAR), 'www.example.org', NULL, 200 + i % 900,
       CASE WHEN i % 4 = 0 THEN '{"quest_id":"q' || CAST(i % 300 AS VARCHAR) || '","step":3}' ELSE '{"step":1}' END,
       'Chrome', 'Windows', 'desktop', 'en-GB', '198.51.' || CAST(i % 200 AS VARCHAR) || '.0/24'
@@ -101,10 +110,13 @@ async function ebb() {
       const db = await s.store.connect();
       const n = (await db.one<{ n: bigint }>('SELECT count(*) AS n FROM events'))!.n;
       const timing = timeStore(s.store.rights);
+      /** The big tenant's n-th person in id order (with short ids, `s_b` and n in 8 digits). */
+      const nth = async (n: number) =>
+        String((await db.one<{ id: string }>(`SELECT id FROM subjects WHERE tenant_id = $1 ORDER BY id LIMIT 1 OFFSET ${n}`, [big.tenantId]))!.id);
 
       const exportRuns: Array<{ ms: number; rows: number; bytes: number }> = [];
       for (let i = 0; i < REPEAT; i++) {
-        const subjectId = `s_b${String(100 + i).padStart(8, '0')}`;
+        const subjectId = await nth(100 + i);
         const sub = (await s.store.rights.subjectById(big.tenantId, subjectId))!;
         t0 = performance.now();
         const req = await s.rights.requests.requestExport({ tenantId: big.tenantId, target: { scope: 'subject', subject: { pseudonym: sub.pseudonym, id: subjectId }, userId: 'bench' }, format: 'json', actor: 'bench' });
@@ -116,7 +128,7 @@ async function ebb() {
 
       const eraseRuns: Array<{ ms: number; rows: number }> = [];
       for (let i = 0; i < REPEAT; i++) {
-        const subjectId = `s_b${String(200 + i).padStart(8, '0')}`;
+        const subjectId = await nth(200 + i);
         const sub = (await s.store.rights.subjectById(big.tenantId, subjectId))!;
         t0 = performance.now();
         const req = await s.rights.requests.requestErasure({ tenantId: big.tenantId, target: { scope: 'subject', subject: { pseudonym: sub.pseudonym, id: subjectId }, userId: 'bench' }, confirm: 'bench', graceDays: 0, actor: 'bench' });
@@ -138,6 +150,7 @@ async function ebb() {
       return {
         events: Number(n),
         people: EVENTS / PER_PERSON,
+        subject_ids: UUID_IDS ? 'uuid form' : 'short',
         load_s: Math.round(loadMs / 1000),
         export_one_ms: median(exportRuns.map((r) => r.ms)),
         export_one_runs_ms: exportRuns.map((r) => r.ms),

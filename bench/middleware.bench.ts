@@ -1,7 +1,7 @@
 /**
  * Request-tracking middleware overhead: hello-world Fastify and Express apps with and without the
- * sdk-node middleware, in one run. The apps run in their own processes; their clients deliver to a
- * sink in this process that answers like Ebb's ingest. Three measurements, rounds interleaved so a
+ * sdk-node middleware, in one run. The apps run in their own processes (fresh ones every round);
+ * their clients deliver to a sink, in a process of its own, that answers like Ebb's ingest. Three measurements, rounds interleaved so a
  * busy machine hurts every variant alike:
  *   - sequential: one keep-alive connection, one request at a time, each timed with hrtime,
  *     alternating bare and tracked app (the added p50 in microseconds; autocannon's latency is in
@@ -87,39 +87,51 @@ async function serveApp(framework: Framework, tracked: boolean, sink: string): P
 
 const EVENT_MARK = Buffer.from('"occurredAt":');
 
-/** Events in a batch body, counted without parsing it: every event, and only an event, carries occurredAt. */
-function countEvents(body: Buffer): number {
-  let n = 0;
-  for (let i = body.indexOf(EVENT_MARK); i >= 0; i = body.indexOf(EVENT_MARK, i + EVENT_MARK.length)) n++;
-  return n;
-}
-
 /**
- * Answers like Ebb's `POST /api/v1/events`, counting the events it was sent. It shares this process
- * with the load generator, so it does as little as it can: parsing every batch would slow autocannon
- * down in the tracked runs only and show up as a throughput loss that is not the middleware's.
+ * Answers like Ebb's `POST /api/v1/events`, counting the events it was sent (every event, and only an
+ * event, carries occurredAt), chunk by chunk without parsing or joining the body. It runs in a process
+ * of its own: in the driver's process, each batch it read (a few hundred kilobytes) held up the load
+ * generator, the tracked apps then got fewer requests per event-loop turn and spent more CPU per
+ * request, which showed as the middleware's overhead.
  */
-async function startSink() {
+async function serveSink(): Promise<void> {
   let events = 0;
   let batches = 0;
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let n = 0;
+    let tail: Buffer = Buffer.alloc(0);
+    req.on('data', (c: Buffer) => {
+      // The marker may straddle two chunks: search the end of the last one with the next.
+      const buf = tail.length > 0 ? Buffer.concat([tail, c]) : c;
+      for (let i = buf.indexOf(EVENT_MARK); i >= 0; i = buf.indexOf(EVENT_MARK, i + EVENT_MARK.length)) n++;
+      tail = buf.subarray(Math.max(0, buf.length - (EVENT_MARK.length - 1)));
+    });
     req.on('end', () => {
-      const n = countEvents(Buffer.concat(chunks));
       events += n;
       batches++;
       res.writeHead(200, { 'content-type': 'application/json' }).end(`{"accepted":${n},"duplicates":0,"dropped":0,"rejected":[]}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts: () => ({ events, batches }),
-    close: () => new Promise<void>((resolve) => {
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'counts') process.send!({ events, batches });
+    else if (m.cmd === 'stop') {
       server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+      server.close(() => process.send!({ events, batches }, () => process.exit(0)));
+    }
+  });
+  process.send!({ port: (server.address() as AddressInfo).port });
+}
+
+async function startSink() {
+  const child = fork(fileURLToPath(import.meta.url), ['--sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number }));
+    child.once('exit', (code) => reject(new Error(`the sink exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => ask<{ events: number; batches: number }>(child, { cmd: 'stop' }),
   };
 }
 
@@ -304,7 +316,7 @@ async function main(): Promise<void> {
       requests: all.reduce((a, x) => a + x.requests, 0),
     };
   };
-  await sink.close();
+  const sinkCounts = await sink.close();
 
   const results: Record<string, unknown> = {};
   for (const app of apps) {
@@ -324,6 +336,7 @@ async function main(): Promise<void> {
         p50_ms: median(fixed.get(name)!.map((x) => x.p50_ms)),
         p99_ms: median(fixed.get(name)!.map((x) => x.p99_ms)),
         cpu_us_per_request: round1(median(fixed.get(name)!.map((x) => x.cpu_us_per_request))),
+        cpu_us_per_request_rounds: fixed.get(name)!.map((x) => round1(x.cpu_us_per_request)),
       },
       errors: [...r, ...fixed.get(name)!].reduce((a, x) => a + x.errors, 0),
       client: summed(name),
@@ -354,13 +367,15 @@ async function main(): Promise<void> {
     results,
     micro: microResults,
     overhead: { fastify: added('fastify'), express: added('express') },
-    sink: sink.counts(),
+    sink: sinkCounts,
   })}\n`);
 }
 
 // The same file is the driver and, with --serve, each app process.
 if (process.argv[2] === '--serve') {
   await serveApp(process.argv[3] as Framework, process.argv[4] === 'tracked', process.argv[5]!);
+} else if (process.argv[2] === '--sink') {
+  await serveSink();
 } else {
   await main();
 }

@@ -1,4 +1,4 @@
-import type { PublishedRow, PublishedValue } from '@ebb/contracts';
+import type { PublishedValue } from '@ebb/contracts';
 import type { AggregateMetric } from '../analytics-service.ts';
 import { startOfLocalDay } from '../date-range.ts';
 import { publishCells, publishCount, relation, type Cell } from '../publish-cells.ts';

@@ -62,8 +62,8 @@ export function toRows(d: Draft, ctx: IngestContext): PreparedEvent {
     ipPrefix: d.ipPrefix,
     dedupeKey: d.dedupeKey,
     anonymizedAt,
-    // Set below from the rows that share the event: the category whose policy the events row follows.
-    dataCategory: 'events',
+    // The category whose policy the row follows: errors or learning_events when such a row shares the event.
+    dataCategory: d.dataCategory,
     identifyingProps,
   };
   const base = { eventId: d.id, tenantId: ctx.tenant.id, occurredAt: d.occurredAt, receivedAt: ctx.receivedAt, subjectId, sessionId: d.sessionId, anonymizedAt };
@@ -71,7 +71,5 @@ export function toRows(d: Draft, ctx: IngestContext): PreparedEvent {
     ? { id: uuidv7(), ...base, errorType: d.error.type, message: d.error.message, stack: d.error.stack, component: d.error.component, endpoint: d.error.endpoint, status: d.error.status, pagePath: d.pagePath, browser: d.browser, os: d.os }
     : null;
   const learning: LearningRow | null = d.learning ? { id: uuidv7(), ...base, type: d.type, ...d.learning } : null;
-  // An event with both rows is an error, as ingest's age check decides (dataCategory of the draft).
-  row.dataCategory = error ? 'errors' : learning ? 'learning_events' : 'events';
   return { row, error, learning, subject: d.subject, isPageView: PAGE_VIEW_TYPES.has(d.type) };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LIMITS, type EventInput } from '@ebb/contracts';
 import { backoffDelay } from './backoff.ts';
+import { createBatchBodyWriter } from './batch-body.ts';
 import { EbbClientError, type DeliveryProblem } from './client-error.ts';
 import type { Classification } from './classify.ts';
 import type { RequestShaper } from './request-event.ts';
@@ -80,15 +81,13 @@ interface Batch {
   firstSeq: number;
   lastSeq: number;
   count: number;
-  body: string;
+  /** A view of the client's body buffer: resent as it is on a retry. */
+  body: Buffer;
   attempts: number;
   firstTriedAt: number;
   /** Given up by close(); a late answer is ignored. */
   abandoned: boolean;
 }
-
-// The envelope `{"events":[]}` plus commas leave plenty of room under the 1 MiB body limit.
-const MAX_BODY_BYTES = LIMITS.batchMaxBytes - 16 * 1024;
 
 /**
  * A client that never throws into and never blocks its host: calls only queue, delivery happens
@@ -135,6 +134,7 @@ export function createClient(options: ClientOptions): EbbClient {
   const idPrefix = randomUUID();
   let idCounter = 0;
   const nextRequestId = () => `${idPrefix}.${(idCounter++).toString(36)}`;
+  const body = createBatchBodyWriter(LIMITS.batchMaxBytes);
   let pending: Batch | null = null;
   let pumping = false;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -286,9 +286,8 @@ export function createClient(options: ClientOptions): EbbClient {
   }
 
   function takeBatch(): Batch | null {
-    let body = '{"events":[';
+    body.begin();
     let count = 0;
-    let bytes = 0;
     const firstSeq = head + 1;
     while (head < lastSeq && count < batchSize) {
       let json: string | null;
@@ -300,16 +299,18 @@ export function createClient(options: ClientOptions): EbbClient {
         report('invalid', 'an event could not be serialised as JSON and was dropped', 1);
         json = null;
       }
-      // Too big to join this batch: the next one starts with it.
-      if (json !== null && count > 0 && bytes + json.length + 1 > MAX_BODY_BYTES) break;
+      if (json !== null && !body.add(json)) {
+        // Too big to join this batch: the next one starts with it.
+        if (count > 0) break;
+        drop('invalid', 1);
+        report('invalid', `an event of more than ${LIMITS.batchMaxBytes} bytes of JSON is more than Ebb takes in one request; it was dropped`, 1);
+        json = null;
+      }
       release();
-      if (json === null) continue;
-      body += count === 0 ? json : `,${json}`;
-      bytes += json.length + 1;
-      count++;
+      if (json !== null) count++;
     }
     if (count === 0) return null;
-    return { firstSeq, lastSeq: head, count, body: `${body}]}`, attempts: 0, firstTriedAt: now(), abandoned: false };
+    return { firstSeq, lastSeq: head, count, body: body.end(), attempts: 0, firstTriedAt: now(), abandoned: false };
   }
 
   function settledUpTo(): number {
@@ -344,6 +345,8 @@ export function createClient(options: ClientOptions): EbbClient {
         batch.attempts++;
         s.requests++;
         const outcome = await send(batch.body);
+        // The buffer is written over by the next batch only once a request is known to be done with it.
+        if (outcome.kind !== 'ok' || !outcome.bodyWritten || batch.abandoned) body.detach();
         if (batch.abandoned) break;
         if (outcome.kind === 'ok') {
           const r = outcome.result;

@@ -7,9 +7,11 @@ export interface PostAnswer {
   /** The body; what arrived of it when the connection broke mid-answer. */
   text: string;
   retryAfter: string | null;
+  /** The request has let go of the body: all of it was handed to the operating system. */
+  bodyWritten: boolean;
 }
 
-export type Post = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<PostAnswer>;
+export type Post = (url: string, headers: Record<string, string>, body: string | Buffer, timeoutMs: number) => Promise<PostAnswer>;
 
 /**
  * POST over node:http(s) with keep-alive connections. Measured on a hello-world app, `fetch` (undici)
@@ -53,9 +55,14 @@ export function createNodeHttpPost(): Post {
         if (answer) resolve(answer);
         else reject(err);
       };
-      const request = (secure ? https : http).request({ ...options, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const request = (secure ? https : http).request({ ...options, headers: { ...headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.length) } }, (res) => {
         const chunks: Buffer[] = [];
-        const answer = () => ({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: (res.headers['retry-after'] as string | undefined) ?? null });
+        const answer = () => ({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          retryAfter: (res.headers['retry-after'] as string | undefined) ?? null,
+          bodyWritten: request.writableFinished,
+        });
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => finish(answer()));
         // Cut off mid-body (or timed out while reading): the status still says what happened.
@@ -71,13 +78,14 @@ export function createNodeHttpPost(): Post {
 /** The same through a `fetch` function (given in the options, e.g. by tests). */
 export function createFetchPost(fetchFn: typeof fetch): Post {
   return async function post(url, headers, body, timeoutMs) {
-    const res = await fetchFn(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    // A string of its own: the caller's buffer is free again as soon as this resolves.
+    const res = await fetchFn(url, { method: 'POST', headers, body: typeof body === 'string' ? body : body.toString('utf8'), signal: AbortSignal.timeout(timeoutMs) });
     let text = '';
     try {
       text = await res.text();
     } catch {
       // The body was cut off; the status is still meaningful.
     }
-    return { status: res.status, text, retryAfter: res.headers.get('retry-after') };
+    return { status: res.status, text, retryAfter: res.headers.get('retry-after'), bodyWritten: true };
   };
 }

@@ -3,7 +3,8 @@ import { parseRetryAfter } from './backoff.ts';
 import { createFetchPost, createNodeHttpPost, type PostAnswer } from './http-post.ts';
 
 export type SendOutcome =
-  | { kind: 'ok'; result: IngestResult }
+  /** `bodyWritten`: the request has let go of the body (its buffer may be written over). */
+  | { kind: 'ok'; result: IngestResult; bodyWritten: boolean }
   /** Worth another try: network failure, timeout, 408/425/429/5xx. */
   | { kind: 'retry'; status?: number; retryAfterMs: number | null; reason: 'network' | 'timeout' | 'http'; message: string }
   /** Retrying would not help: the key, the origin or every event was refused. */
@@ -26,7 +27,7 @@ export function createTransport(options: TransportOptions) {
   const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
   const post = options.fetch ? createFetchPost(options.fetch) : createNodeHttpPost();
 
-  return async function send(body: string): Promise<SendOutcome> {
+  return async function send(body: string | Buffer): Promise<SendOutcome> {
     let res: PostAnswer;
     try {
       res = await post(url, headers, body, options.timeoutMs);
@@ -36,11 +37,13 @@ export function createTransport(options: TransportOptions) {
     }
     const text = res.text;
     if (res.status === 200) {
+      let result: IngestResult;
       try {
-        return { kind: 'ok', result: JSON.parse(text) as IngestResult };
+        result = JSON.parse(text) as IngestResult;
       } catch {
-        return { kind: 'ok', result: { accepted: 0, duplicates: 0, dropped: 0, rejected: [] } };
+        result = { accepted: 0, duplicates: 0, dropped: 0, rejected: [] };
       }
+      return { kind: 'ok', result, bodyWritten: res.bodyWritten };
     }
     const code = errorCode(text);
     const message = `Ebb answered ${res.status}${code ? ` ${code}` : ''}`;

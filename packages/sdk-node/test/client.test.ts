@@ -196,6 +196,19 @@ describe('createClient: bounded memory and never failing the host', () => {
     await expect(c.close()).resolves.toBeUndefined();
   });
 
+  it('drops, counts and reports an event too big for any request, and sends the rest', async () => {
+    const ebb = fakeEbb((_i, call) => ok(call.events.length));
+    const { c, errors } = client(ebb.fetch, { batchSize: 10 });
+    c.track('a');
+    c.track('huge', { props: { text: 'é'.repeat(600_000) } }); // 600,000 characters, 1.2 MB of UTF-8
+    c.track('b');
+    await c.flush();
+    // It ends the batch it would not fit in; alone in the next, it cannot be sent at all.
+    expect(ebb.calls.map((x) => x.events.map((e) => e.type))).toEqual([['a'], ['b']]);
+    expect(c.stats()).toMatchObject({ accepted: 2, dropped: 1, droppedBy: { invalid: 1 } });
+    expect(errors.map((e) => e.problem)).toEqual(['invalid']);
+  });
+
   it('close delivers what is queued, then drops and counts later events', async () => {
     const ebb = fakeEbb(() => ok(3));
     const { c } = client(ebb.fetch, { batchSize: 100 });

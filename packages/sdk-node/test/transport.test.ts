@@ -28,7 +28,7 @@ describe('the node:http transport (the default, without a fetch option)', () => 
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0,"dropped":0,"rejected":[]}');
     });
     const send = createTransport({ endpoint: url, key: 'ebb_srv_k', timeoutMs: 2000, now });
-    expect(await send('{"events":[{"type":"a"}]}')).toEqual({ kind: 'ok', result: { accepted: 1, duplicates: 0, dropped: 0, rejected: [] } });
+    expect(await send('{"events":[{"type":"a"}]}')).toEqual({ kind: 'ok', result: { accepted: 1, duplicates: 0, dropped: 0, rejected: [] }, bodyWritten: true });
     await send('{"events":[{"type":"b"}]}');
     expect(seen.map((s) => [s.auth, s.type, s.body])).toEqual([
       ['Bearer ebb_srv_k', 'application/json', '{"events":[{"type":"a"}]}'],

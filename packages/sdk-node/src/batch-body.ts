@@ -9,6 +9,15 @@ export interface BatchBodyWriter {
   begin(): void;
   /** Appends one event's JSON; false (and nothing written) when it does not fit. */
   add(json: string): boolean;
+  /**
+   * For an event written in place: the buffer, where the event starts (after the comma that will
+   * separate it from the one before) and the offset it must end by. Nothing counts until commit().
+   */
+  target(): Buffer;
+  start(): number;
+  readonly limit: number;
+  /** The event written from start() ends at `end`. */
+  commit(end: number): void;
   /** Closes the body and returns it: a view of the buffer, valid until the next `begin()`. */
   end(): Buffer;
   /**
@@ -45,6 +54,18 @@ export function createBatchBodyWriter(maxBytes: number): BatchBodyWriter {
       used += b.write(json, used, 'utf8');
       count++;
       return true;
+    },
+    target() {
+      return buf!;
+    },
+    start() {
+      return count === 0 ? used : used + 1;
+    },
+    limit,
+    commit(end) {
+      if (count > 0) buf![used] = 0x2c; // ','
+      used = end;
+      count++;
     },
     end() {
       const b = buf!;

@@ -4,7 +4,7 @@ import { backoffDelay } from './backoff.ts';
 import { createBatchBodyWriter } from './batch-body.ts';
 import { EbbClientError, type DeliveryProblem } from './client-error.ts';
 import type { Classification } from './classify.ts';
-import type { RequestShaper } from './request-event.ts';
+import { DOES_NOT_FIT, NOT_RECORDED, type RequestShaper } from './request-event.ts';
 import { createTransport } from './transport.ts';
 
 /** Everything of a wire event but its type. `id` and `occurredAt` are filled in when absent. */
@@ -134,6 +134,7 @@ export function createClient(options: ClientOptions): EbbClient {
   const idPrefix = randomUUID();
   let idCounter = 0;
   const nextRequestId = () => `${idPrefix}.${(idCounter++).toString(36)}`;
+  const idPrefixJson = Buffer.from(`"${idPrefix}.`);
   const body = createBatchBodyWriter(LIMITS.batchMaxBytes);
   let pending: Batch | null = null;
   let pumping = false;
@@ -264,6 +265,22 @@ export function createClient(options: ClientOptions): EbbClient {
     }
   }
 
+  /**
+   * A request's event written straight into the body (no string per event), when it is of the
+   * common kind; true when written, false when it did not fit, null when it is not recorded,
+   * undefined when it must go through serialize().
+   */
+  function writeInPlace(i: number): boolean | null | undefined {
+    const shaper = shapers[i];
+    if (shaper === undefined || kinds[i] !== undefined || extras[i] !== undefined) return undefined;
+    const end = shaper.write(body.target(), body.start(), body.limit, methods[i]!, routes[i]!, statuses[i]!, durations[i]!, ends[i]!, userIds[i], userAgents[i], ips[i], idPrefixJson, idCounter);
+    if (end === NOT_RECORDED) return null;
+    if (end === DOES_NOT_FIT) return false;
+    idCounter++;
+    body.commit(end);
+    return true;
+  }
+
   /** The entry in slot `i` as JSON (null: nothing to send). Throws when it cannot be serialised. */
   function serialize(i: number): string | null {
     const event = events[i];
@@ -290,6 +307,15 @@ export function createClient(options: ClientOptions): EbbClient {
     let count = 0;
     const firstSeq = head + 1;
     while (head < lastSeq && count < batchSize) {
+      const written = writeInPlace(headSlot);
+      if (written === false && count > 0) break; // the next batch starts with it
+      if (written !== undefined && written !== false) {
+        release();
+        if (written) count++;
+        continue;
+      }
+      // Tracked events, requests with custom classification or props, and a request too big for
+      // the body as it stands: as JSON text.
       let json: string | null;
       try {
         json = serialize(headSlot);

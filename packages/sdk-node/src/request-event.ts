@@ -12,6 +12,13 @@ import { createClassifier, type Classification, type ClassificationRule, type Re
 export interface RequestShaper {
   /** The event type and fields, or null when the request is not recorded. */
   event(method: string, route: string, status: number, durationMs: number, endMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, kind: Classification | undefined, extra: Record<string, unknown> | undefined): { type: string; fields: EventFields } | null;
+  /**
+   * The same event as `json()` with the id `<idPrefix><idCounter in base 36>"`, written as UTF-8 into `out` from
+   * `at`: returns where it ends, NOT_RECORDED, or DOES_NOT_FIT when it might take `out` past `limit`.
+   * For requests classified by the rules, without extra props (the middleware's common case); the
+   * rest go through `json()`.
+   */
+  write(out: Buffer, at: number, limit: number, method: string, route: string, status: number, durationMs: number, endMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, idPrefix: Buffer, idCounter: number): number;
   /** The same event as JSON with `id`, or null when the request is not recorded. May throw (unserialisable extra props). */
   json(method: string, route: string, status: number, durationMs: number, endMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, kind: Classification | undefined, extra: Record<string, unknown> | undefined, id: string): string | null;
 }
@@ -21,6 +28,9 @@ export interface ShaperOptions {
   /** Record requests no rule matches as `api_request`; skip them otherwise. */
   recordUnclassified: boolean;
 }
+
+export const NOT_RECORDED = -2;
+export const DOES_NOT_FIT = -1;
 
 /** Parts of a request event that depend only on method, route, status and classification, pre-escaped. */
 interface Prepared {
@@ -34,6 +44,8 @@ interface Prepared {
   typeTail: string;
   type: string;
   category: string | undefined;
+  /** The parts above as UTF-8, for write(). */
+  bytes: { propsHead: Buffer; afterProps: Buffer; errorPart: Buffer; typeTail: Buffer; fixed: number };
 }
 
 const API_REQUEST: Classification = { type: 'api_request', category: 'api' };
@@ -59,6 +71,88 @@ export function durationText(ms: number): string {
   if (frac % 100 === 0) return `${whole}.${frac / 100}`;
   if (frac % 10 === 0) return `${whole}.${frac < 100 ? '0' : ''}${frac / 10}`;
   return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+}
+
+const OCCURRED_AT = Buffer.from('{"occurredAt":');
+const USER_ID = Buffer.from(',"userId":');
+const CONTEXT_USER_AGENT = Buffer.from(',"context":{"userAgent":');
+const CONTEXT_IP = Buffer.from(',"context":{"ip":');
+const IP = Buffer.from(',"ip":');
+const ID = Buffer.from(',"id":');
+/** The most bytes a number written by writeNumber() or writeDuration() takes. */
+const NUMBER_MAX = 24;
+const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+
+/** A whole number in 0..2^53 in `radix` (10 or 36) as ASCII digits at `at`; returns where they end. */
+function writeWhole(out: Buffer, at: number, n: number, radix: number): number {
+  // Digits of the part above 2^31 first, with float division; the rest with int32 division, which is several times cheaper.
+  if (n > 0x7fffffff) {
+    const base = radix === 10 ? 1e9 : 36 ** 5;
+    const width = radix === 10 ? 9 : 5;
+    const high = Math.floor(n / base);
+    const end = writeWhole(out, at, high, radix);
+    let low = n - high * base;
+    for (let i = end + width - 1; i >= end; i--) {
+      const q = (low / radix) | 0;
+      out[i] = DIGITS[low - q * radix]!;
+      low = q;
+    }
+    return end + width;
+  }
+  let len = 1;
+  for (let x = n; x >= radix; x = (x / radix) | 0) len++;
+  for (let i = at + len - 1, x = n | 0; i >= at; i--) {
+    const q = (x / radix) | 0;
+    out[i] = DIGITS[x - q * radix]!;
+    x = q;
+  }
+  return at + len;
+}
+
+/**
+ * A string of JSON text at `at`; returns where it ends. Short ASCII text (ids, most user agents)
+ * is copied a character at a time, which is cheaper than a call into Buffer.write.
+ */
+function writeText(out: Buffer, at: number, text: string): number {
+  const n = text.length;
+  if (n <= 64) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[at + i] = c;
+    }
+    if (i === n) return at + n;
+  }
+  return at + out.write(text, at, 'utf8');
+}
+
+/** A number as JSON.stringify writes it; returns where it ends. */
+function writeNumber(out: Buffer, at: number, x: number): number {
+  if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) return writeWhole(out, at, x, 10);
+  return at + out.write(num(x), at, 'latin1');
+}
+
+/** A duration rounded to microseconds as durationText() writes it; returns where it ends. */
+function writeDuration(out: Buffer, at: number, ms: number): number {
+  if (!(ms >= 0 && ms < 1e9)) return at + out.write(num(ms), at, 'latin1');
+  const us = Math.round(ms * 1000);
+  const whole = Math.floor(us / 1000);
+  let frac = us - whole * 1000;
+  let end = writeWhole(out, at, whole, 10);
+  if (frac === 0) return end;
+  out[end++] = 0x2e; // '.'
+  // Three decimals, trailing zeros dropped: 1.5, not 1.500.
+  let digits = 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  for (let i = end + digits - 1; i >= end; i--) {
+    out[i] = 0x30 + (frac % 10);
+    frac = Math.floor(frac / 10);
+  }
+  return end + digits;
 }
 
 /** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is sent as the IPv4 address it is. */
@@ -87,23 +181,38 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
   }
 
   function prepare(method: string, route: string, status: number, kind: Classification): Prepared {
-    return {
-      propsHead: `,"props":{"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${num(status)},"duration_ms":`,
-      afterProps: kind.category === undefined ? '}' : `},"category":${JSON.stringify(kind.category)}`,
-      errorPart: status >= 500 ? `,"error":${JSON.stringify({ type: `http_${status}`, endpoint: route.slice(0, LIMITS.pathMaxLength), status })}` : '',
-      typeTail: `,"type":${JSON.stringify(kind.type)}}`,
-      type: kind.type,
-      category: kind.category,
-    };
+    const propsHead = `,"props":{"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${num(status)},"duration_ms":`;
+    const afterProps = kind.category === undefined ? '}' : `},"category":${JSON.stringify(kind.category)}`;
+    const errorPart = status >= 500 ? `,"error":${JSON.stringify({ type: `http_${status}`, endpoint: route.slice(0, LIMITS.pathMaxLength), status })}` : '';
+    const typeTail = `,"type":${JSON.stringify(kind.type)}}`;
+    const bytes = { propsHead: Buffer.from(propsHead), afterProps: Buffer.from(afterProps), errorPart: Buffer.from(errorPart), typeTail: Buffer.from(typeTail), fixed: 0 };
+    bytes.fixed = OCCURRED_AT.length + NUMBER_MAX + bytes.propsHead.length + NUMBER_MAX + bytes.afterProps.length + bytes.errorPart.length + ID.length + bytes.typeTail.length;
+    return { propsHead, afterProps, errorPart, typeTail, type: kind.type, category: kind.category, bytes };
   }
+
+  // The last (method, route, status) looked up: under load, runs of requests share it.
+  let lastMethod = '';
+  let lastRoute = '';
+  let lastStatus = -1;
+  let lastPrepared: Prepared | null = null;
 
   /** The cached parts for a request classified by the rules. */
   function byRules(method: string, route: string, status: number): Prepared | null {
+    if (status === lastStatus && route === lastRoute && method === lastMethod) return lastPrepared;
+    lastPrepared = lookUp(method, route, status);
+    lastMethod = method;
+    lastRoute = route;
+    lastStatus = status;
+    return lastPrepared;
+  }
+
+  function lookUp(method: string, route: string, status: number): Prepared | null {
     let byMethod = cache.get(route);
     if (byMethod === undefined) {
       if (cached >= CACHE_LIMIT) {
         cache.clear();
         cached = 0;
+        lastStatus = -1;
       }
       byMethod = new Map();
       cache.set(route, byMethod);
@@ -163,6 +272,57 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       if (ua !== undefined || addr !== undefined) fields.context = { ...(ua !== undefined && { userAgent: ua }), ...(addr !== undefined && { ip: addr }) };
       if (status >= 500) fields.error = { type: `http_${status}`, endpoint: route.slice(0, LIMITS.pathMaxLength), status };
       return { type: k.type, fields };
+    },
+
+    write(out, at, limit, method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefix, idCounter) {
+      const p = byRules(method, route, status);
+      if (p === null) return NOT_RECORDED;
+      const b = p.bytes;
+      const user = userId === undefined ? undefined : userIdJson(userId);
+      const agent = userAgent ? userAgentJson(userAgent) : undefined;
+      const addr = ip ? JSON.stringify(plainIp(ip)) : undefined;
+      // The most it can take: a UTF-16 unit is at most 3 bytes of UTF-8; the id's counter at most 11 digits.
+      let bound = b.fixed + idPrefix.length + 12;
+      if (user !== undefined) bound += USER_ID.length + user.length * 3;
+      if (agent !== undefined || addr !== undefined) bound += CONTEXT_USER_AGENT.length + IP.length + 1 + (agent?.length ?? 0) * 3 + (addr?.length ?? 0) * 3;
+      if (at + bound > limit) return DOES_NOT_FIT;
+      const duration = round3(durationMs);
+      out.set(OCCURRED_AT, at);
+      at = writeNumber(out, at + OCCURRED_AT.length, Math.round(endMs - duration));
+      out.set(b.propsHead, at);
+      at = writeDuration(out, at + b.propsHead.length, duration);
+      out.set(b.afterProps, at);
+      at += b.afterProps.length;
+      if (user !== undefined) {
+        out.set(USER_ID, at);
+        at += USER_ID.length;
+        at = writeText(out, at, user);
+      }
+      if (agent !== undefined) {
+        out.set(CONTEXT_USER_AGENT, at);
+        at += CONTEXT_USER_AGENT.length;
+        at = writeText(out, at, agent);
+        if (addr !== undefined) {
+          out.set(IP, at);
+          at += IP.length;
+          at = writeText(out, at, addr);
+        }
+        out[at++] = 0x7d; // '}'
+      } else if (addr !== undefined) {
+        out.set(CONTEXT_IP, at);
+        at += CONTEXT_IP.length;
+        at = writeText(out, at, addr);
+        out[at++] = 0x7d;
+      }
+      out.set(b.errorPart, at);
+      at += b.errorPart.length;
+      out.set(ID, at);
+      at += ID.length;
+      out.set(idPrefix, at);
+      at = writeWhole(out, at + idPrefix.length, idCounter, 36);
+      out[at++] = 0x22; // '"'
+      out.set(b.typeTail, at);
+      return at + b.typeTail.length;
     },
 
     json(method, route, status, durationMs, endMs, userId, userAgent, ip, kind, extra, id) {

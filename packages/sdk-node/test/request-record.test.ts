@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, requestRecorderOf, type ClientOptions } from '../src/client.ts';
 import type { Classification } from '../src/classify.ts';
 import { DEFAULT_RULES } from '../src/default-rules.ts';
-import { createRequestShaper, durationText } from '../src/request-event.ts';
+import fc from 'fast-check';
+import { createRequestShaper, DOES_NOT_FIT, durationText, NOT_RECORDED } from '../src/request-event.ts';
 import { createRequestTracker, type RequestTrackingOptions } from '../src/request-recorder.ts';
 import { recordingClient } from './helpers.ts';
 
@@ -124,6 +125,48 @@ describe('the compact request record', () => {
         }
       }
     }
+  });
+
+  it('writes the same bytes in place as json() gives as text, for any request of the common kind', () => {
+    const shaper = createRequestShaper({ rules: DEFAULT_RULES, recordUnclassified: true });
+    const prefix = 'c0ffee00-1234-4abc-8def-0123456789ab';
+    const prefixJson = Buffer.from(`"${prefix}.`);
+    const out = Buffer.alloc(64 * 1024);
+    const same = (method: string, route: string, status: number, ms: number, end: number, userId: string | undefined, ua: string | undefined, ip: string | undefined, counter: number) => {
+      const json = shaper.json(method, route, status, ms, end, userId, ua, ip, undefined, undefined, `${prefix}.${counter.toString(36)}`);
+      const at = 7;
+      const written = shaper.write(out, at, out.length, method, route, status, ms, end, userId, ua, ip, prefixJson, counter);
+      expect(written).toBe(at + Buffer.byteLength(json!));
+      expect(out.toString('utf8', at, written)).toBe(json);
+    };
+    for (const [method, route, status, ms, user, ua, ip] of REQUESTS) {
+      for (const counter of [0, 35, 36, 1_000_000, Number.MAX_SAFE_INTEGER]) same(method, route, status, ms, 1_700_000_000_123, typeof user === 'string' && user !== '' ? user : undefined, ua, ip, counter);
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'),
+        fc.oneof(fc.constantFrom('/api/quests/:id', '/auth/login', '/api/boom', '(unmatched)'), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        fc.integer({ min: 100, max: 599 }),
+        fc.oneof(fc.double({ min: 0, max: 2e9, noNaN: true }), fc.integer({ min: 0, max: 100_000 }).map((us) => us / 1000), fc.constantFrom(-1, Number.NaN, Infinity)),
+        fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.double({ min: -1e6, max: 5e12, noNaN: true })),
+        fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { nil: undefined }),
+        fc.option(fc.string({ unit: 'grapheme', maxLength: 60 }), { nil: undefined }),
+        fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((a) => `::ffff:${a}`)), { nil: undefined }),
+        fc.nat(),
+        (method, route, status, ms, end, userId, ua, ip, counter) => same(method, route, status, ms, end, userId, ua, ip, counter),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes in place only what fits, and nothing for requests the rules do not record', () => {
+    const shaper = createRequestShaper({ rules: [{ route: '/api/x', type: 'x_viewed' }], recordUnclassified: false });
+    const out = Buffer.alloc(256);
+    const prefixJson = Buffer.from('"p.');
+    expect(shaper.write(out, 0, out.length, 'GET', '/health', 200, 1, 1_700_000_000_000, undefined, undefined, undefined, prefixJson, 0)).toBe(NOT_RECORDED);
+    const end = shaper.write(out, 0, out.length, 'GET', '/api/x', 200, 1, 1_700_000_000_000, undefined, undefined, undefined, prefixJson, 0);
+    expect(JSON.parse(out.toString('utf8', 0, end))).toMatchObject({ type: 'x_viewed', id: 'p.0' });
+    expect(shaper.write(out, 0, out.length, 'GET', '/api/x', 200, 1, 1_700_000_000_000, 'x'.repeat(200), undefined, undefined, prefixJson, 0)).toBe(DOES_NOT_FIT);
   });
 
   it('writes durations as the number String() gives', () => {

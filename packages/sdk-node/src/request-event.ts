@@ -127,6 +127,28 @@ function writeText(out: Buffer, at: number, text: string): number {
   return at + out.write(text, at, 'utf8');
 }
 
+/**
+ * A string as JSON.stringify writes it, as UTF-8; returns where it ends. Ids and most names are
+ * short printable ASCII: written a character at a time, with no string made.
+ */
+function writeJsonString(out: Buffer, at: number, text: string): number {
+  const n = text.length;
+  if (n <= 64) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) break; // control, '"', '\\', DEL and beyond: escaped or multi-byte
+      out[at + 1 + i] = c;
+    }
+    if (i === n) {
+      out[at] = 0x22;
+      out[at + n + 1] = 0x22;
+      return at + n + 2;
+    }
+  }
+  return writeText(out, at, JSON.stringify(text));
+}
+
 /** A number as JSON.stringify writes it; returns where it ends. */
 function writeNumber(out: Buffer, at: number, x: number): number {
   if (Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER) return writeWhole(out, at, x, 10);
@@ -278,12 +300,13 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       const p = byRules(method, route, status);
       if (p === null) return NOT_RECORDED;
       const b = p.bytes;
-      const user = userId === undefined ? undefined : userIdJson(userId);
+
       const agent = userAgent ? userAgentJson(userAgent) : undefined;
       const addr = ip ? JSON.stringify(plainIp(ip)) : undefined;
       // The most it can take: a UTF-16 unit is at most 3 bytes of UTF-8; the id's counter at most 11 digits.
       let bound = b.fixed + idPrefix.length + 12;
-      if (user !== undefined) bound += USER_ID.length + user.length * 3;
+      // JSON.stringify writes a UTF-16 unit as at most 6 characters (\u001f), and 6 bytes.
+      if (userId !== undefined) bound += USER_ID.length + 2 + userId.length * 6;
       if (agent !== undefined || addr !== undefined) bound += CONTEXT_USER_AGENT.length + IP.length + 1 + (agent?.length ?? 0) * 3 + (addr?.length ?? 0) * 3;
       if (at + bound > limit) return DOES_NOT_FIT;
       const duration = round3(durationMs);
@@ -293,10 +316,9 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       at = writeDuration(out, at + b.propsHead.length, duration);
       out.set(b.afterProps, at);
       at += b.afterProps.length;
-      if (user !== undefined) {
+      if (userId !== undefined) {
         out.set(USER_ID, at);
-        at += USER_ID.length;
-        at = writeText(out, at, user);
+        at = writeJsonString(out, at + USER_ID.length, userId);
       }
       if (agent !== undefined) {
         out.set(CONTEXT_USER_AGENT, at);

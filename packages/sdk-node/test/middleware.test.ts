@@ -3,7 +3,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ebbExpress } from '../src/express.ts';
-import { ebbFastify } from '../src/fastify.ts';
+import { createRouteTemplateReader, ebbFastify } from '../src/fastify.ts';
 import { ebbNodeHttp } from '../src/node-http.ts';
 import { closeServer, listen, recordingClient, until } from './helpers.ts';
 
@@ -121,6 +121,31 @@ describe('ebbFastify', () => {
     await until(() => client.tracked.length === 1, 'the event');
     expect(client.tracked[0]).toMatchObject({ type: 'quest_completed', userId: 'u-1', props: { method: 'POST', route: '/api/quests/:questId/complete', status: 200 } });
     expect(JSON.stringify(client.tracked)).not.toContain('secret');
+  });
+
+  it('reads the route template from the route context without routeOptions, and falls back to it', async () => {
+    const app = Fastify();
+    const seen: Array<[string | undefined, string | undefined]> = [];
+    const direct = createRouteTemplateReader();
+    // With the installed Fastify the template comes from the route context: routeOptions is not read.
+    app.addHook('onRequest', (req, _reply, done) => {
+      const expected = req.routeOptions.url;
+      Object.defineProperty(req, 'routeOptions', { get: () => { throw new Error('routeOptions was read'); } });
+      (req as unknown as { expected?: string }).expected = expected;
+      done();
+    });
+    app.addHook('onResponse', (req, _reply, done) => {
+      seen.push([direct(req), (req as unknown as { expected?: string }).expected]);
+      done();
+    });
+    await app.register(async (child) => void child.get('/quests/:id', async () => 'q'), { prefix: '/api' });
+    cleanup.push(() => app.close());
+    await app.inject({ method: 'GET', url: '/api/quests/5' });
+    await app.inject({ method: 'GET', url: '/nothing/here' });
+    expect(seen).toEqual([['/api/quests/:id', '/api/quests/:id'], [undefined, undefined]]);
+    // A request without the context (another Fastify version) is asked for routeOptions.url.
+    const fallback = createRouteTemplateReader();
+    expect(fallback({ routeOptions: { url: '/from/options' } } as never)).toBe('/from/options');
   });
 
   it('lets a custom classifier name, skip or defer to the rules', async () => {

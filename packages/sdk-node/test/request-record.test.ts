@@ -142,6 +142,10 @@ describe('the compact request record', () => {
     for (const [method, route, status, ms, user, ua, ip] of REQUESTS) {
       for (const counter of [0, 35, 36, 1_000_000, Number.MAX_SAFE_INTEGER]) same(method, route, status, ms, 1_700_000_000_123, typeof user === 'string' && user !== '' ? user : undefined, ua, ip, counter);
     }
+    // User ids JSON must escape, or that are not ASCII, or longer than the character-by-character path takes.
+    for (const user of ['a"b', 'back\\slash', 'bell\u0007', 'del\u007f', 'tab\tnew\nline', 'é', '\u2028', '\ud83d', 'x'.repeat(64), 'x'.repeat(65), `${'x'.repeat(63)}"`]) {
+      same('GET', '/api/quests/:id', 200, 1, 1_700_000_000_123, user, undefined, undefined, 7);
+    }
     fc.assert(
       fc.property(
         fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'),

@@ -110,43 +110,35 @@ function writeWhole(out: Buffer, at: number, n: number, radix: number): number {
 }
 
 /**
- * A string of JSON text at `at`; returns where it ends. Short ASCII text (ids, most user agents)
- * is copied a character at a time, which is cheaper than a call into Buffer.write.
+ * Copies short ASCII text (ids, most user agents) a character at a time, which is cheaper than a
+ * call into Buffer.write; with `json`, only text JSON does not escape. Returns where it ends, or -1
+ * (nothing to rely on written) when the text is not such.
  */
-function writeText(out: Buffer, at: number, text: string): number {
+function copyShortAscii(out: Buffer, at: number, text: string, json: boolean): number {
   const n = text.length;
-  if (n <= 64) {
-    let i = 0;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) break;
-      out[at + i] = c;
-    }
-    if (i === n) return at + n;
+  if (n > 64) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // Beyond ASCII: more than one byte; control characters, '"' and '\\': escaped by JSON.
+    if (c >= 0x80 || (json && (c < 0x20 || c === 0x22 || c === 0x5c))) return -1;
+    out[at + i] = c;
   }
-  return at + out.write(text, at, 'utf8');
+  return at + n;
 }
 
-/**
- * A string as JSON.stringify writes it, as UTF-8; returns where it ends. Ids and most names are
- * short printable ASCII: written a character at a time, with no string made.
- */
+/** A string of JSON text at `at`; returns where it ends. */
+function writeText(out: Buffer, at: number, text: string): number {
+  const end = copyShortAscii(out, at, text, false);
+  return end >= 0 ? end : at + out.write(text, at, 'utf8');
+}
+
+/** A string as JSON.stringify writes it, as UTF-8; returns where it ends. Short printable ASCII makes no string. */
 function writeJsonString(out: Buffer, at: number, text: string): number {
-  const n = text.length;
-  if (n <= 64) {
-    let i = 0;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) break; // control, '"', '\\', DEL and beyond: escaped or multi-byte
-      out[at + 1 + i] = c;
-    }
-    if (i === n) {
-      out[at] = 0x22;
-      out[at + n + 1] = 0x22;
-      return at + n + 2;
-    }
-  }
-  return writeText(out, at, JSON.stringify(text));
+  const end = copyShortAscii(out, at + 1, text, true);
+  if (end < 0) return writeText(out, at, JSON.stringify(text));
+  out[at] = 0x22; // '"'
+  out[end] = 0x22;
+  return end + 1;
 }
 
 /** A number as JSON.stringify writes it; returns where it ends. */

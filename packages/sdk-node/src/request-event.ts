@@ -292,7 +292,6 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       const p = byRules(method, route, status);
       if (p === null) return NOT_RECORDED;
       const b = p.bytes;
-
       const agent = userAgent ? userAgentJson(userAgent) : undefined;
       const addr = ip ? JSON.stringify(plainIp(ip)) : undefined;
       // The most it can take: a UTF-16 unit is at most 3 bytes of UTF-8; the id's counter at most 11 digits.

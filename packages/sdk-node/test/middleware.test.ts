@@ -148,6 +148,45 @@ describe('ebbFastify', () => {
     expect(fallback({ routeOptions: { url: '/from/options' } } as never)).toBe('/from/options');
   });
 
+  it('times each request from its arrival to its response, errors and 404s included, each once', async () => {
+    const client = recordingClient();
+    const app = Fastify();
+    await app.register(ebbFastify(client));
+    app.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return 'done';
+    });
+    app.get('/broken', async () => {
+      throw new Error('handler failed');
+    });
+    cleanup.push(() => app.close());
+    for (const url of ['/slow', '/broken', '/missing']) await app.inject({ method: 'GET', url });
+    await until(() => client.tracked.length === 3, 'three events');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const props = client.tracked.map((e) => e.props as { route: string; status: number; duration_ms: number });
+    expect(props.map((p) => [p.route, p.status])).toEqual([['/slow', 200], ['/broken', 500], ['(unmatched)', 404]]);
+    expect(props[0]!.duration_ms).toBeGreaterThanOrEqual(35);
+    expect(client.tracked).toHaveLength(3);
+  });
+
+  it('records a request answered by an onRequest hook that runs before its own', async () => {
+    const client = recordingClient();
+    const app = Fastify();
+    // An authentication hook registered ahead of the plugin answers before the plugin notes the time.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.headers.authorization === undefined) return reply.code(401).send({ error: 'sign in' });
+    });
+    await app.register(ebbFastify(client));
+    app.get('/api/quests/:id', async () => 'quest');
+    cleanup.push(() => app.close());
+    expect((await app.inject({ method: 'GET', url: '/api/quests/3' })).statusCode).toBe(401);
+    await app.inject({ method: 'GET', url: '/api/quests/4', headers: { authorization: 'Bearer t' } });
+    await until(() => client.tracked.length === 2, 'two events');
+    const props = client.tracked.map((e) => e.props as { route: string; status: number; duration_ms: number });
+    expect(props.map((p) => [p.route, p.status])).toEqual([['/api/quests/:id', 401], ['/api/quests/:id', 200]]);
+    expect(props[0]!.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
   it('lets a custom classifier name, skip or defer to the rules', async () => {
     const client = recordingClient();
     const app = Fastify();

@@ -6,23 +6,29 @@
  *   - sequential: one keep-alive connection, one request at a time, each timed with hrtime,
  *     alternating bare and tracked app (the added p50 in microseconds; autocannon's latency is in
  *     whole milliseconds);
- *   - load: autocannon at saturation (throughput), then at a fixed rate every variant can serve,
+ *   - load: at saturation (throughput; wrk when it is installed, autocannon otherwise: autocannon
+ *     spends more CPU per request than a hello-world Fastify app, so on two cores it cannot keep
+ *     the app busy), then autocannon at a fixed rate every variant can serve,
  *     where the app's CPU time per request compares cleanly. Short runs of bare, tracked, tracked,
  *     bare (or the reverse) back to back each give a tracked/bare ratio, and the figure is the
  *     median ratio: this machine's speed drifts by tens of percent within minutes, which a ratio
  *     of medians over the whole run would count as overhead or hide;
  *   - in-process: the middleware's hook and the client's work per request in this process, in CPU
  *     time, delivering to the sink over HTTP (recording, classification, batch bodies, sending).
+ * With two cores or more, each app process is pinned to a core of its own and the driver, the load
+ * generator and the sink share the others: the app's throughput is then its own, as on a host of
+ * its own, and not what it wins or loses against the load generator for a core.
  * Prints one JSON line.
  *
- *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 16] [--sequential 4000] [--rate 4000] [--micro 200000]
+ *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--sequential 4000] [--rate 4000] [--micro 200000]
  *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures alone, in seconds)
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import express from 'express';
 import Fastify from 'fastify';
@@ -36,12 +42,26 @@ const SECONDS = Number(arg('seconds', '1'));
 /** A B B A blocks per framework and round, each giving one tracked/bare ratio. */
 const BLOCKS = Number(arg('blocks', '3'));
 const ROUNDS = Number(arg('rounds', '5'));
-const CONNECTIONS = Number(arg('connections', '16'));
+const CONNECTIONS = Number(arg('connections', '64'));
 const SEQUENTIAL = Number(arg('sequential', '4000'));
 const MICRO = Number(arg('micro', '200000'));
 /** Requests/s of the fixed-rate runs: below what every variant can serve on this machine. */
 const RATE = Number(arg('rate', '4000'));
 const USER_HEADER = 'x-user-id';
+/** Pin each app to a core of its own (the driver, load generator and sink share the rest): on by default with two cores or more. */
+const PIN = arg('pin', os.availableParallelism() >= 2 ? 'on' : 'off') === 'on';
+const APP_CPU = String(os.availableParallelism() - 1);
+const DRIVER_CPUS = os.availableParallelism() > 2 ? `0-${os.availableParallelism() - 2}` : '0';
+
+/** Sets the CPUs every thread of a process may run on; false where taskset is missing or not allowed. */
+function pinTo(pid: number, cpus: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Framework = 'fastify' | 'express';
 interface Variant { framework: Framework; tracked: boolean }
@@ -132,8 +152,8 @@ async function serveSink(): Promise<void> {
 
 /**
  * The sink stands in for Ebb, which runs on another host: it runs at the lowest priority, so it
- * takes as little CPU as it can from the app and the load generator. At normal priority each
- * batch woke it on the app's core and preempted the app (the tracked apps got 84-93 % of their
+ * takes as little CPU as it can from the app and the load generator. Unpinned at normal priority,
+ * each batch woke it on the app's core and preempted the app (the tracked apps got 84-93 % of their
  * core at saturation, the bare ones 94-98 %). The idle scheduling class goes further but starved
  * it when the machine was busy, and a tracked app's queue then overflowed.
  */
@@ -154,6 +174,7 @@ async function startSink() {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pinned: PIN && pinTo(child.pid!, DRIVER_CPUS),
     niceness: lowPriority(child.pid!),
     close: () => ask<{ events: number; batches: number }>(child, { cmd: 'stop' }),
   };
@@ -177,6 +198,7 @@ async function startApp(variant: Variant, sink: string): Promise<App> {
     child.once('message', (m) => resolve(m as { port: number }));
     child.once('exit', (code) => reject(new Error(`${nameOf(variant)} exited with ${code}`)));
   });
+  if (PIN) pinTo(child.pid!, APP_CPU);
   return { variant, child, url: `http://127.0.0.1:${port}` };
 }
 
@@ -233,20 +255,61 @@ async function sequentialPair(bareUrl: string, trackedUrl: string, n: number): P
  */
 const LEARNER_REQUESTS = Array.from({ length: 100 }, (_, i) => ({ method: 'GET' as const, path: `/api/quests/${i + 1}`, headers: { [USER_HEADER]: `learner-${i + 1}` } }));
 
-/** autocannon at saturation, or at `rate` requests/s (the same work for every variant, so CPU per request compares cleanly). */
+const WRK_SCRIPT = fileURLToPath(new URL('./middleware-learners.lua', import.meta.url));
+const hasWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    // wrk prints its usage and exits 1 for --version: installed. Not found: ENOENT.
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+})();
+const LOAD_GENERATOR = arg('load-generator', hasWrk ? 'wrk' : 'autocannon');
+
+interface Measured { requests: number; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number }
+
+const LATENCY_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
+/** wrk at saturation, pinned beside the driver; the same requests as the autocannon load. */
+async function wrkLoad(url: string): Promise<Measured> {
+  const wrkArgs = ['-t', '1', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', '-s', WRK_SCRIPT, `${url}/`];
+  const { stdout } = PIN ? await promisify(execFile)('taskset', ['-c', DRIVER_CPUS, 'wrk', ...wrkArgs]) : await promisify(execFile)('wrk', wrkArgs);
+  const latency = (p: string) => {
+    const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(stdout);
+    return m ? Number(m[1]) * LATENCY_UNITS[m[2]!]! : Number.NaN;
+  };
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  return {
+    requests,
+    requests_per_s: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN),
+    p50_ms: latency('50'),
+    p99_ms: latency('99'),
+    errors: non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, x) => a + Number(x), 0) : 0),
+  };
+}
+
+async function autocannonLoad(url: string, rate?: number): Promise<Measured> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests: LEARNER_REQUESTS, ...(rate && { overallRate: rate }) });
+  return { requests: r.requests.total, requests_per_s: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** At saturation, or at `rate` requests/s (the same work for every variant, so CPU per request compares cleanly). */
 async function load(app: App, rate?: number) {
   const before = await ask<{ cpuMicros: number }>(app.child, { cmd: 'usage' });
-  const r = await autocannon({ url: app.url, connections: CONNECTIONS, duration: SECONDS, requests: LEARNER_REQUESTS, ...(rate && { overallRate: rate }) });
+  const r = rate === undefined && LOAD_GENERATOR === 'wrk' ? await wrkLoad(app.url) : await autocannonLoad(app.url, rate);
   const after = await ask<{ cpuMicros: number }>(app.child, { cmd: 'usage' });
-  const requests = r.requests.total;
+  const requests = r.requests;
   return {
     requests,
     cpu_us: after.cpuMicros - before.cpuMicros,
-    requests_per_s: r.requests.average,
-    p50_ms: r.latency.p50,
-    p99_ms: r.latency.p99,
+    requests_per_s: r.requests_per_s,
+    p50_ms: r.p50_ms,
+    p99_ms: r.p99_ms,
+    cpu_share: (after.cpuMicros - before.cpuMicros) / (SECONDS * 1e6),
     cpu_us_per_request: requests > 0 ? (after.cpuMicros - before.cpuMicros) / requests : 0,
-    errors: r.errors + r.non2xx,
+    errors: r.errors,
   };
 }
 
@@ -263,11 +326,19 @@ async function inProcess(framework: Framework, sink: string): Promise<{ ns_per_r
   const users = Array.from({ length: 500 }, (_, i) => `learner-${i}`);
   let handle: (i: number) => void;
   if (framework === 'fastify') {
-    let hook!: (req: unknown, reply: unknown, done: () => void) => void;
+    type Hook = (req: unknown, reply: unknown, ...rest: unknown[]) => void;
+    const hooks: Record<string, Hook> = {};
     const plugin = ebbFastify(client, { userId });
-    plugin({ addHook: (_name: string, fn: typeof hook) => { hook = fn; } } as never, {}, () => {});
+    plugin({ decorateRequest: () => {}, addHook: (name: string, fn: Hook) => { hooks[name] = fn; } } as never, {}, () => {});
+    const { onRequest, onSend } = hooks as { onRequest: Hook; onSend: Hook };
     const route = { url: '/api/quests/:id' };
-    handle = (i) => hook({ method: 'GET', headers: { [USER_HEADER]: users[i % users.length], 'user-agent': 'bench/1.0' }, ip: '127.0.0.1', routeOptions: route }, { statusCode: 200, elapsedTime: 0.2 + (i % 7) / 13 }, () => {});
+    const reply = { statusCode: 200 };
+    const payload = '{"hello":"world"}';
+    handle = (i) => {
+      const req = { method: 'GET', headers: { [USER_HEADER]: users[i % users.length], 'user-agent': 'bench/1.0' }, ip: '127.0.0.1', routeOptions: route };
+      onRequest(req, reply, () => {});
+      onSend(req, reply, payload, () => {});
+    };
   } else {
     const middleware = ebbExpress(client, { userId });
     // Classes of their own, as Express's request and response are: the middleware notes the route
@@ -318,6 +389,7 @@ async function abba(bare: App, tracked: App, round: number, rate?: number): Prom
 const sum = (xs: Load[], f: (x: Load) => number) => xs.reduce((a, x) => a + f(x), 0);
 
 async function main(): Promise<void> {
+  if (PIN) pinTo(process.pid, DRIVER_CPUS);
   const sink = await startSink();
   const inProcessResults = { fastify: await inProcess('fastify', sink.url), express: await inProcess('express', sink.url) };
   if (arg('only', '') === 'in-process') {
@@ -391,6 +463,7 @@ async function main(): Promise<void> {
       sequential_p99_us: round1(percentile(times, 0.99)),
       requests_per_s: Math.round(median(r.map((x) => x.requests_per_s))),
       requests_per_s_runs: r.map((x) => Math.round(x.requests_per_s)),
+      cpu_share_runs: r.map((x) => round1(x.cpu_share * 100)),
       p50_ms: median(r.map((x) => x.p50_ms)),
       p99_ms: median(r.map((x) => x.p99_ms)),
       cpu_us_per_request: round1(median(r.map((x) => x.cpu_us_per_request))),
@@ -427,13 +500,15 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     blocks: BLOCKS,
     connections: CONNECTIONS,
+    load_generator: LOAD_GENERATOR,
+    pinned: PIN ? { app_cpu: APP_CPU, driver_cpus: DRIVER_CPUS } : false,
     sequential_per_round: SEQUENTIAL,
     fixed_rate: RATE,
     node: process.version,
     results,
     in_process: inProcessResults,
     overhead: { fastify: added('fastify'), express: added('express') },
-    sink: { ...sinkCounts, niceness: sink.niceness },
+    sink: { ...sinkCounts, niceness: sink.niceness, pinned: sink.pinned },
   })}\n`);
 }
 

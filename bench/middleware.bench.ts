@@ -20,7 +20,7 @@
  * its own, and not what it wins or loses against the load generator for a core.
  * Prints one JSON line.
  *
- *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--sequential 4000] [--rate 4000] [--micro 200000]
+ *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--load-generator wrk|autocannon] [--sequential 4000] [--rate 4000] [--micro 200000]
  *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures alone, in seconds)
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';

@@ -169,6 +169,24 @@ describe('ebbFastify', () => {
     expect(client.tracked).toHaveLength(3);
   });
 
+  it('records a reply once when a later onSend hook fails and Fastify sends the error instead', async () => {
+    const client = recordingClient();
+    const app = Fastify();
+    await app.register(ebbFastify(client));
+    app.addHook('onSend', async (req, _reply, payload) => {
+      if (req.url === '/api/quests/1') throw new Error('a later hook failed');
+      return payload;
+    });
+    app.get('/api/quests/:id', async () => 'quest');
+    cleanup.push(() => app.close());
+    expect((await app.inject({ method: 'GET', url: '/api/quests/1' })).statusCode).toBe(500);
+    await app.inject({ method: 'GET', url: '/api/quests/2' });
+    await until(() => client.tracked.length === 2, 'two events');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The status is the one the reply had when the plugin's hook ran (README: Overhead).
+    expect(client.tracked.map((e) => (e.props as { status: number }).status)).toEqual([200, 200]);
+  });
+
   it('records a request answered by an onRequest hook that runs before its own', async () => {
     const client = recordingClient();
     const app = Fastify();

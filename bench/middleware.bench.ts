@@ -268,6 +268,8 @@ const hasWrk = (() => {
   }
 })();
 const LOAD_GENERATOR = arg('load-generator', hasWrk ? 'wrk' : 'autocannon');
+if (LOAD_GENERATOR !== 'wrk' && LOAD_GENERATOR !== 'autocannon') throw new Error(`--load-generator must be wrk or autocannon, not ${LOAD_GENERATOR}`);
+if (LOAD_GENERATOR === 'wrk' && !hasWrk) throw new Error('--load-generator wrk: wrk is not installed (apt-get install wrk)');
 
 interface Measured { requests: number; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number }
 

@@ -22,10 +22,13 @@
  *
  *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--load-generator wrk|autocannon] [--sequential 4000] [--rate 4000] [--micro 200000]
  *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures alone, in seconds)
+ *   node --import tsx bench/middleware.bench.ts --only profile --seconds 4 --rounds 3   (shares of the apps' CPU, from perf)
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -191,9 +194,9 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
   });
 }
 
-async function startApp(variant: Variant, sink: string): Promise<App> {
+async function startApp(variant: Variant, sink: string, nodeFlags: string[] = []): Promise<App> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve', variant.framework, variant.tracked ? 'tracked' : 'bare', sink], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeFlags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
@@ -383,6 +386,105 @@ async function inProcess(framework: Framework, sink: string): Promise<{ ns_per_r
 
 type Load = Awaited<ReturnType<typeof load>>;
 
+const PROFILE_HZ = 999;
+/** JavaScript frames (named by --perf-basic-prof), the SDK's among them, its delivery path, Fastify's hook runners, V8's garbage collector. */
+const JS_FRAME = / JS:[*~^+-]?/;
+const SDK_FRAME = /packages\/sdk-node\/src\//;
+/** The client's delivery loop (taking a batch, writing its body, sending it, reading the answer). */
+const DELIVERY_FRAME = / JS:[*~^+-]?(pump|pumpSoon) .*packages\/sdk-node\/src\/client\.ts|packages\/sdk-node\/src\/(transport|http-post)\.ts/;
+const HOOK_RUNNER_FRAME = /fastify\/lib\/hooks\.js/;
+const GC_FRAME = /v8::internal::(Heap::CollectGarbage|Scavenge|MarkCompact|MinorMarkSweep|ConcurrentMarking)/;
+
+/**
+ * Shares (in %) of a `perf script` call-graph profile's samples: the SDK's, the hook runners' own, the
+ * garbage collector's. A sample is the SDK's when its innermost JavaScript frame is (the native code
+ * below it, the kernel's included, was called for that function), or when the client's delivery is on
+ * the stack (Node's HTTP client and the socket work for a batch). Not merely an SDK frame on the stack:
+ * Express's `next()` and the wrapped `end`, and Fastify's `done()`, run the rest of the app inside them.
+ */
+function profileShares(script: string) {
+  let samples = 0;
+  let sdk = 0;
+  let delivery = 0;
+  let hookRunner = 0;
+  let gc = 0;
+  for (const block of script.split(/\n\s*\n/)) {
+    const frames = block.split('\n').filter((l) => l.trim().length > 0);
+    if (frames.length === 0) continue;
+    samples++;
+    const innermostJs = frames.find((f) => JS_FRAME.test(f));
+    const delivering = frames.some((f) => DELIVERY_FRAME.test(f));
+    if (delivering) delivery++;
+    if (delivering || (innermostJs !== undefined && SDK_FRAME.test(innermostJs))) sdk++;
+    if (innermostJs !== undefined && HOOK_RUNNER_FRAME.test(innermostJs)) hookRunner++;
+    if (frames.some((f) => GC_FRAME.test(f))) gc++;
+  }
+  const pct = (n: number) => (samples > 0 ? Math.round((n / samples) * 10_000) / 100 : Number.NaN);
+  return { samples, sdk_pct: pct(sdk), delivery_pct: pct(delivery), hook_runner_pct: pct(hookRunner), gc_pct: pct(gc) };
+}
+
+/**
+ * Where a tracked app's CPU goes at saturation, beside the bare app's: each app, started with
+ * --perf-basic-prof so JavaScript frames have names, under the load generator for --seconds while
+ * `perf record -g` samples all its threads. A share within one profile does not move with this
+ * machine's speed, which throughput figures do; it counts what runs in the middleware's and the
+ * client's own functions (the kernel's part of their sends included), what the hook runners Fastify
+ * adds for the hooks cost, and the extra garbage collection, not effects on the rest of the app.
+ */
+async function profiles(sink: string) {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('--only profile needs perf (apt-get install linux-perf) and the right to profile other processes (root, or kernel.perf_event_paranoid <= 1)');
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ebb-middleware-profile-'));
+  const shares = new Map<string, Array<ReturnType<typeof profileShares>>>();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const apps: App[] = [];
+      for (const v of VARIANTS) apps.push(await startApp(v, sink, ['--perf-basic-prof', '--interpreted-frames-native-stack']));
+      for (const app of apps) {
+        await autocannon({ url: app.url, connections: CONNECTIONS, duration: 1, requests: LEARNER_REQUESTS });
+        const data = path.join(dir, `${nameOf(app.variant)}-${round}.data`);
+        const perf = promisify(execFile)('perf', ['record', '-g', '-F', String(PROFILE_HZ), '-p', String(app.child.pid), '-o', data, '--', 'sleep', String(SECONDS + 0.3)]);
+        await new Promise((r) => setTimeout(r, 150));
+        await load(app);
+        await perf;
+        const { stdout } = await promisify(execFile)('perf', ['script', '-i', data, '-F', 'ip,sym'], { maxBuffer: 1 << 30 });
+        (shares.get(nameOf(app.variant)) ?? shares.set(nameOf(app.variant), []).get(nameOf(app.variant))!).push(profileShares(stdout));
+      }
+      for (const app of apps) {
+        await ask(app.child, { cmd: 'stop' });
+        // The symbol map and the V8 logs --perf-basic-prof wrote for the process.
+        rmSync(path.join(os.tmpdir(), `perf-${app.child.pid}.map`), { force: true });
+        const log = new RegExp(`^isolate-0x[0-9a-f]+-${app.child.pid}-v8\\.log$`);
+        for (const f of readdirSync(process.cwd())) if (log.test(f)) rmSync(f, { force: true });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const results: Record<string, { samples: number; sdk_pct: number; delivery_pct: number; hook_runner_pct: number; gc_pct: number; sdk_pct_rounds: number[] }> = {};
+  for (const [name, xs] of shares) {
+    results[name] = {
+      samples: xs.reduce((a, x) => a + x.samples, 0),
+      sdk_pct: median(xs.map((x) => x.sdk_pct)),
+      delivery_pct: median(xs.map((x) => x.delivery_pct)),
+      hook_runner_pct: median(xs.map((x) => x.hook_runner_pct)),
+      gc_pct: median(xs.map((x) => x.gc_pct)),
+      sdk_pct_rounds: xs.map((x) => x.sdk_pct),
+    };
+  }
+  // The middleware's direct share of a tracked app's CPU: its own code and the hook runners above the
+  // bare app's. Garbage collection is left out: its share moves by points between runs of one app.
+  const direct = Object.fromEntries(['fastify', 'express'].map((fw) => {
+    const bare = results[fw]!;
+    const tracked = results[`${fw}+ebb`]!;
+    return [fw, round1(tracked.sdk_pct + (tracked.hook_runner_pct - bare.hook_runner_pct))];
+  }));
+  return { results, direct_share_pct: direct };
+}
+
 /** One framework's bare and tracked app back to back: A B B A (or B A A B), so a drift in the machine's speed counts alike for both. */
 async function abba(bare: App, tracked: App, round: number, rate?: number): Promise<{ bare: Load[]; tracked: Load[] }> {
   const order = round % 2 === 0 ? [bare, tracked, tracked, bare] : [tracked, bare, bare, tracked];
@@ -396,6 +498,12 @@ const sum = (xs: Load[], f: (x: Load) => number) => xs.reduce((a, x) => a + f(x)
 async function main(): Promise<void> {
   if (PIN) pinTo(process.pid, DRIVER_CPUS);
   const sink = await startSink();
+  if (arg('only', '') === 'profile') {
+    const profiled = await profiles(sink.url);
+    const sinkCounts = await sink.close();
+    process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'profile', seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, load_generator: LOAD_GENERATOR, frequency_hz: PROFILE_HZ, node: process.version, ...profiled, sink: sinkCounts })}\n`);
+    return;
+  }
   const inProcessResults = { fastify: await inProcess('fastify', sink.url), express: await inProcess('express', sink.url) };
   if (arg('only', '') === 'in-process') {
     const sinkCounts = await sink.close();

@@ -14,9 +14,10 @@ export interface PostAnswer {
 export type Post = (url: string, headers: Record<string, string>, body: string | Buffer, timeoutMs: number) => Promise<PostAnswer>;
 
 /**
- * POST over node:http(s) with keep-alive connections. Measured on a hello-world app, `fetch` (undici)
- * cost about four times the CPU per 100-event batch; this path is what the middleware pays per request.
- * Rejects with the request's error (AbortError when `timeoutMs` passes without a whole answer).
+ * POST over node:http(s) with keep-alive connections: the client's path to `https:` endpoints (`http:`
+ * ones go through createHttp1Post). Measured on a hello-world app, `fetch` (undici) cost about four
+ * times the CPU per 100-event batch. Rejects with the request's error (a TimeoutError when `timeoutMs`
+ * passes without a whole answer).
  */
 export function createNodeHttpPost(): Post {
   // Idle keep-alive sockets are unref'd by the agent: they never hold the host process open.

@@ -1,5 +1,6 @@
 import type { IngestResult } from '@ebb/contracts';
 import { parseRetryAfter } from './backoff.ts';
+import { createHttp1Post } from './http1-post.ts';
 import { createFetchPost, createNodeHttpPost, type PostAnswer } from './http-post.ts';
 
 export type SendOutcome =
@@ -14,7 +15,7 @@ export interface TransportOptions {
   endpoint: string;
   key: string;
   timeoutMs: number;
-  /** Sends through this `fetch` when given; through node:http with keep-alive otherwise. */
+  /** Sends through this `fetch` when given; otherwise over a kept-alive socket (`http:`) or node:https. */
   fetch?: typeof fetch | undefined;
   now: () => number;
 }
@@ -25,7 +26,7 @@ const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 export function createTransport(options: TransportOptions) {
   const url = new URL('/api/v1/events', options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`).href;
   const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
-  const post = options.fetch ? createFetchPost(options.fetch) : createNodeHttpPost();
+  const post = options.fetch ? createFetchPost(options.fetch) : url.startsWith('http:') ? createHttp1Post() : createNodeHttpPost();
 
   return async function send(body: string | Buffer): Promise<SendOutcome> {
     let res: PostAnswer;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeHttpPost } from '../src/http-post.ts';
 import { createTransport } from '../src/transport.ts';
 import { closeServer, listen } from './helpers.ts';
 
@@ -20,7 +21,7 @@ async function ebbThat(handle: (req: IncomingMessage, body: string, res: ServerR
 
 const now = () => Date.parse('2026-01-01T00:00:00Z');
 
-describe('the node:http transport (the default, without a fetch option)', () => {
+describe('the default transport (without a fetch option)', () => {
   it('posts the batch with the key and reads the answer, over one kept-alive connection', async () => {
     const seen: Array<{ auth: string | undefined; type: string | undefined; body: string; port: number | undefined }> = [];
     const url = await ebbThat((req, body, res) => {
@@ -57,5 +58,21 @@ describe('the node:http transport (the default, without a fetch option)', () => 
     await closeServer(server!);
     server = null;
     expect(await send('{}')).toMatchObject({ kind: 'retry', reason: 'network' });
+  });
+});
+
+describe('the node:http(s) post (https: endpoints; the same code over http: here)', () => {
+  it('posts with the headers, reads the answer and Retry-After, over one kept-alive connection', async () => {
+    const seen: Array<{ auth: string | undefined; body: string; port: number | undefined }> = [];
+    const url = await ebbThat((req, body, res) => {
+      seen.push({ auth: req.headers.authorization, body, port: req.socket.remotePort });
+      res.writeHead(429, { 'retry-after': '2' }).end('{"error":{"code":"EBB_RATE_LIMITED"}}');
+    });
+    const post = createNodeHttpPost();
+    const headers = { authorization: 'Bearer k', 'content-type': 'application/json' };
+    expect(await post(`${url}/api/v1/events`, headers, Buffer.from('{"events":[]}'), 2000)).toEqual({ status: 429, text: '{"error":{"code":"EBB_RATE_LIMITED"}}', retryAfter: '2', bodyWritten: true });
+    await post(`${url}/api/v1/events`, headers, '{"events":[1]}', 2000);
+    expect(seen.map((x) => [x.auth, x.body])).toEqual([['Bearer k', '{"events":[]}'], ['Bearer k', '{"events":[1]}']]);
+    expect(seen[1]!.port).toBe(seen[0]!.port);
   });
 });

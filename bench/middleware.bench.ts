@@ -272,6 +272,8 @@ const hasWrk = (() => {
 })();
 const LOAD_GENERATOR = arg('load-generator', hasWrk ? 'wrk' : 'autocannon');
 if (LOAD_GENERATOR !== 'wrk' && LOAD_GENERATOR !== 'autocannon') throw new Error(`--load-generator must be wrk or autocannon, not ${LOAD_GENERATOR}`);
+const ONLY = arg('only', '');
+if (ONLY !== '' && ONLY !== 'in-process' && ONLY !== 'profile') throw new Error(`--only must be in-process or profile, not ${ONLY}`);
 if (LOAD_GENERATOR === 'wrk' && !hasWrk) throw new Error('--load-generator wrk: wrk is not installed (apt-get install wrk)');
 
 interface Measured { requests: number; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number }
@@ -391,7 +393,7 @@ const PROFILE_HZ = 999;
 const JS_FRAME = / JS:[*~^+-]?/;
 const SDK_FRAME = /packages\/sdk-node\/src\//;
 /** The client's delivery loop (taking a batch, writing its body, sending it, reading the answer). */
-const DELIVERY_FRAME = / JS:[*~^+-]?(pump|pumpSoon) .*packages\/sdk-node\/src\/client\.ts|packages\/sdk-node\/src\/(transport|http-post)\.ts/;
+const DELIVERY_FRAME = / JS:[*~^+-]?(pump|pumpSoon) .*packages\/sdk-node\/src\/client\.ts|packages\/sdk-node\/src\/(transport|http-post|http1-post|http1-response)\.ts/;
 const HOOK_RUNNER_FRAME = /fastify\/lib\/hooks\.js/;
 const GC_FRAME = /v8::internal::(Heap::CollectGarbage|Scavenge|MarkCompact|MinorMarkSweep|ConcurrentMarking)/;
 
@@ -498,14 +500,14 @@ const sum = (xs: Load[], f: (x: Load) => number) => xs.reduce((a, x) => a + f(x)
 async function main(): Promise<void> {
   if (PIN) pinTo(process.pid, DRIVER_CPUS);
   const sink = await startSink();
-  if (arg('only', '') === 'profile') {
+  if (ONLY === 'profile') {
     const profiled = await profiles(sink.url);
     const sinkCounts = await sink.close();
     process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'profile', seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, load_generator: LOAD_GENERATOR, frequency_hz: PROFILE_HZ, node: process.version, ...profiled, sink: sinkCounts })}\n`);
     return;
   }
   const inProcessResults = { fastify: await inProcess('fastify', sink.url), express: await inProcess('express', sink.url) };
-  if (arg('only', '') === 'in-process') {
+  if (ONLY === 'in-process') {
     const sinkCounts = await sink.close();
     process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'in-process', micro: MICRO, node: process.version, in_process: inProcessResults, sink: sinkCounts })}\n`);
     return;

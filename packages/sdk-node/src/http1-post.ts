@@ -18,7 +18,8 @@ export function createHttp1Post(): Post {
     listener: ((event: 'data' | 'error' | 'close', arg?: unknown) => void) | null;
   }
   let idle: Connection | null = null;
-  let target: { url: string; host: string; port: number; head: string } | null = null;
+  // The request head up to Content-Length, built once per endpoint and headers (the transport's are fixed).
+  let target: { url: string; headers: Record<string, string>; host: string; port: number; head: string } | null = null;
 
   function connect(host: string, port: number): Connection {
     const socket = net.connect({ host, port });
@@ -94,7 +95,7 @@ export function createHttp1Post(): Post {
   }
 
   return async function post(url, headers, body, timeoutMs) {
-    if (target === null || target.url !== url) {
+    if (target === null || target.url !== url || target.headers !== headers) {
       const u = new URL(url);
       if (u.protocol !== 'http:') throw new TypeError(`createHttp1Post sends to http: endpoints only, not ${u.protocol}`);
       let head = `POST ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\n`;
@@ -103,7 +104,7 @@ export function createHttp1Post(): Post {
         if (/[\r\n\0]/.test(value)) throw new TypeError(`the ${name} header contains a line break; check the key`);
         head += `${name}: ${value}\r\n`;
       }
-      target = { url, host: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname, port: Number(u.port || 80), head };
+      target = { url, headers, host: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname, port: Number(u.port || 80), head };
       if (idle !== null) {
         idle.socket.destroy();
         idle = null;

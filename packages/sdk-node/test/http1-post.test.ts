@@ -13,15 +13,19 @@ afterEach(async () => {
   }
 });
 
-/** A raw TCP server: `answer` gets each connection's request bytes as they come (and the socket). */
-async function rawServer(answer: (socket: net.Socket, received: string) => void): Promise<{ url: string; connections: () => number; sockets: net.Socket[] }> {
+/**
+ * A raw TCP server: `answer` is called once for each whole request a connection receives (its number
+ * on that connection, from 1), with the socket.
+ */
+async function rawServer(answer: (socket: net.Socket, nth: number) => void): Promise<{ url: string; connections: () => number; sockets: net.Socket[] }> {
   const sockets: net.Socket[] = [];
   const server = net.createServer((socket) => {
     sockets.push(socket);
     let received = '';
+    let answered = 0;
     socket.on('data', (c: Buffer) => {
       received += c.toString('latin1');
-      answer(socket, received);
+      for (const whole = wholeRequests(received); answered < whole; ) answer(socket, ++answered);
     });
     socket.on('error', () => undefined);
   });
@@ -30,19 +34,19 @@ async function rawServer(answer: (socket: net.Socket, received: string) => void)
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`, connections: () => sockets.length, sockets };
 }
 
-/** Whether `received` holds a whole request with a body (by its Content-Length). */
-const wholeRequests = (received: string) => {
-  const out: string[] = [];
+/** How many whole requests (head and Content-Length body) `received` holds. */
+function wholeRequests(received: string): number {
+  let n = 0;
   let rest = received;
   for (;;) {
     const end = rest.indexOf('\r\n\r\n');
-    if (end < 0) return out;
+    if (end < 0) return n;
     const length = Number(/content-length: (\d+)/i.exec(rest.slice(0, end))?.[1] ?? 0);
-    if (rest.length < end + 4 + length) return out;
-    out.push(rest.slice(0, end + 4 + length));
+    if (rest.length < end + 4 + length) return n;
+    n++;
     rest = rest.slice(end + 4 + length);
   }
-};
+}
 
 describe('createHttp1Post', () => {
   it('sends the head and body as HTTP/1.1 and reads a chunked answer, over one kept-alive connection', async () => {
@@ -72,8 +76,7 @@ describe('createHttp1Post', () => {
 
   it('connects again when the server closed the kept-alive connection while it was idle', async () => {
     // Answers, keeps the connection open, then closes it 30 ms later (a keep-alive timeout).
-    const server = await rawServer((socket, received) => {
-      if (wholeRequests(received).length === 0) return;
+    const server = await rawServer((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nRetry-After: 3\r\nContent-Length: 2\r\n\r\n{}');
       setTimeout(() => socket.end(), 30);
     });
@@ -86,12 +89,10 @@ describe('createHttp1Post', () => {
 
   it('sends once more on a new connection when a kept one is dropped before any answer, but not when a new one is', async () => {
     let requestsSeen = 0;
-    const server = await rawServer((socket, received) => {
-      const whole = wholeRequests(received).length;
-      if (whole === 0) return;
-      requestsSeen = requestsSeen + 1;
+    const server = await rawServer((socket, nth) => {
+      requestsSeen++;
       // Every connection answers its first request and drops its second without a word.
-      if (whole === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+      if (nth === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
       else socket.destroy();
     });
     const post = createHttp1Post();
@@ -100,22 +101,20 @@ describe('createHttp1Post', () => {
     expect(server.connections()).toBe(2);
     expect(requestsSeen).toBe(3);
 
-    const dropsAll = await rawServer((socket, received) => {
-      if (wholeRequests(received).length > 0) socket.destroy();
-    });
+    const dropsAll = await rawServer((socket) => socket.destroy());
     await expect(post(dropsAll.url, headers, '{}', 2000)).rejects.toThrow(/closed before an answer|ECONNRESET/);
     expect(dropsAll.connections()).toBe(1);
   });
 
   it('gives the status and what came of a body cut off mid-way, and refuses an answer that is not HTTP', async () => {
-    const cut = await rawServer((socket, received) => {
-      if (wholeRequests(received).length > 0) socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 40\r\n\r\n{"error"');
+    const cut = await rawServer((socket) => {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 40\r\n\r\n{"error"');
     });
     const post = createHttp1Post();
     expect(await post(cut.url, headers, '{}', 2000)).toMatchObject({ status: 503, text: '{"error"' });
 
-    const garbage = await rawServer((socket, received) => {
-      if (wholeRequests(received).length > 0) socket.write('SSH-2.0-OpenSSH\r\n\r\n');
+    const garbage = await rawServer((socket) => {
+      socket.write('SSH-2.0-OpenSSH\r\n\r\n');
     });
     await expect(post(garbage.url, headers, '{}', 2000)).rejects.toThrow(/not valid HTTP\/1.1: status line/);
   });
@@ -134,6 +133,21 @@ describe('createHttp1Post', () => {
     await expect(post(url, headers, '{}', 2000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     await expect(post(silent.url, { ...headers, authorization: 'Bearer ebb_srv_k\r\nX-Evil: 1' }, '{}', 2000)).rejects.toThrow(/line break/);
+  });
+
+  it('writes the head again when the headers change', async () => {
+    const auths: string[] = [];
+    const server = createHttpServer((req, res) => {
+      auths.push(req.headers.authorization ?? '');
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    servers.push(server);
+    const base = await listen(server);
+    const post = createHttp1Post();
+    await post(base, headers, '{}', 2000);
+    await post(base, { ...headers, authorization: 'Bearer ebb_srv_other' }, '{}', 2000);
+    expect(auths).toEqual(['Bearer ebb_srv_k', 'Bearer ebb_srv_other']);
   });
 
   it('posts only to http: endpoints', async () => {

@@ -23,6 +23,7 @@
  *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--load-generator wrk|autocannon] [--sequential 4000] [--rate 4000] [--micro 200000]
  *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures alone, in seconds)
  *   node --import tsx bench/middleware.bench.ts --only profile --seconds 4 --rounds 3   (shares of the apps' CPU, from perf)
+ *   node --import tsx bench/middleware.bench.ts --only breakdown --seconds 3 --rounds 3 --blocks 4   (what each part of the Fastify middleware costs)
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -35,7 +36,10 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import express from 'express';
 import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createClient, ebbExpress, ebbFastify, type EbbClient } from '../packages/sdk-node/src/index.ts';
+import { RECORD_REQUEST } from '../packages/sdk-node/src/client.ts';
+import { createTransport } from '../packages/sdk-node/src/transport.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,26 +73,39 @@ function pinTo(pid: number, cpus: string): boolean {
 }
 
 type Framework = 'fastify' | 'express';
-interface Variant { framework: Framework; tracked: boolean }
+/**
+ * Parts of what the Fastify middleware does, each added alone to the bare app by `--only breakdown`,
+ * then the whole of it: Fastify's hook runners (hooks that do nothing); the hooks' work up to the
+ * client's queue (clock reads, route, the user id resolver), the request then thrown away; recording
+ * and building batches that are answered at once without a socket; the bare app sending a real
+ * batch of the same bytes every 1,000 requests (the sending without the recording); the middleware.
+ */
+const BREAKDOWN = ['empty-hooks', 'hooks-without-queue', 'batches-not-sent', 'bytes-only', 'tracked'] as const;
+type Setup = 'bare' | (typeof BREAKDOWN)[number];
+interface Variant { framework: Framework; setup: Setup }
 const VARIANTS: Variant[] = [
-  { framework: 'fastify', tracked: false },
-  { framework: 'fastify', tracked: true },
-  { framework: 'express', tracked: false },
-  { framework: 'express', tracked: true },
+  { framework: 'fastify', setup: 'bare' },
+  { framework: 'fastify', setup: 'tracked' },
+  { framework: 'express', setup: 'bare' },
+  { framework: 'express', setup: 'tracked' },
 ];
-const nameOf = (v: Variant) => `${v.framework}${v.tracked ? '+ebb' : ''}`;
+const nameOf = (v: Variant) => `${v.framework}${v.setup === 'bare' ? '' : v.setup === 'tracked' ? '+ebb' : `+${v.setup}`}`;
 
 // ---- the app process ------------------------------------------------------------------------
 
 /** The hello-world app: `GET /api/quests/:id` (classified as quest_viewed), user id from a header. */
-async function serveApp(framework: Framework, tracked: boolean, sink: string): Promise<void> {
-  const client = tracked ? createClient({ endpoint: sink, key: 'ebb_srv_bench' }) : null;
-  const userId = (req: { headers: http.IncomingHttpHeaders }) => req.headers[USER_HEADER] as string | undefined;
+/** The apps' user id resolver: the learner named in a header. */
+const userId = (req: { headers: http.IncomingHttpHeaders }) => req.headers[USER_HEADER] as string | undefined;
+
+async function serveApp(framework: Framework, setup: Setup, sink: string): Promise<void> {
+  const client = setup === 'tracked' ? createClient({ endpoint: sink, key: 'ebb_srv_bench' }) : null;
   let server: http.Server;
   if (framework === 'fastify') {
     const app = Fastify({ logger: false });
     if (client) await app.register(ebbFastify(client, { userId }));
-    app.get('/api/quests/:id', async () => ({ hello: 'world' }));
+    let answer = async () => ({ hello: 'world' });
+    if (setup !== 'bare' && setup !== 'tracked') answer = await addPart(app, setup, sink, answer);
+    app.get('/api/quests/:id', answer);
     await app.listen({ port: 0, host: '127.0.0.1' });
     server = app.server;
   } else {
@@ -113,6 +130,84 @@ async function serveApp(framework: Framework, tracked: boolean, sink: string): P
     }
   });
   process.send!({ port: (server.address() as AddressInfo).port });
+}
+
+/** One part of the middleware (see BREAKDOWN) on a bare Fastify app; returns the route's handler. */
+async function addPart<H extends () => Promise<unknown>>(app: FastifyInstance, part: Exclude<Setup, 'bare' | 'tracked'>, sink: string, handler: H): Promise<H> {
+  if (part === 'empty-hooks') {
+    const slot = Symbol('bench.slot');
+    // As ebbFastify registers its hooks: for the whole app, with a request decorator.
+    const plugin = (instance: FastifyInstance, _opts: unknown, done: () => void) => {
+      instance.decorateRequest(slot as unknown as string, -1);
+      instance.addHook('onRequest', (_req, _reply, next) => next());
+      instance.addHook('onSend', (_req, _reply, payload, next) => next(null, payload));
+      done();
+    };
+    await app.register(Object.assign(plugin, { [Symbol.for('skip-override')]: true }));
+  } else if (part === 'hooks-without-queue') {
+    // A client whose request recorder throws the request away: everything ebbFastify does before the queue.
+    const client = { track() {}, page() {}, error() {}, flush: async () => {}, close: async () => {}, stats: () => ({}) } as unknown as EbbClient;
+    Object.defineProperty(client, RECORD_REQUEST, { value: () => {} });
+    await app.register(ebbFastify(client, { userId }));
+  } else if (part === 'batches-not-sent') {
+    const client = createClient({ endpoint: sink, key: 'ebb_srv_bench', fetch: (async () => new Response(ACCEPTED, { status: 200 })) as unknown as typeof fetch });
+    await app.register(ebbFastify(client, { userId }));
+  } else {
+    // bytes-only: the same batch bytes, one batch per 1,000 requests, counted in the handler.
+    const body = await aRealBatch();
+    const send = createTransport({ endpoint: sink, key: 'ebb_srv_bench', timeoutMs: 10_000, now: Date.now });
+    let requests = 0;
+    let sending = false;
+    let owed = 0;
+    const sendOne = (): void => {
+      sending = true;
+      void send(body).then(() => {
+        sending = false;
+        if (owed > 0) {
+          owed--;
+          sendOne();
+        }
+      });
+    };
+    return (async () => {
+      if (++requests % 1000 === 0) {
+        if (sending) owed++;
+        else queueMicrotask(sendOne);
+      }
+      return handler();
+    }) as H;
+  }
+  return handler;
+}
+
+/** Ebb's answer to a batch of 1,000 events. */
+const ACCEPTED = '{"accepted":1000,"duplicates":0,"dropped":0,"rejected":[]}';
+
+type Hook = (req: unknown, reply: unknown, ...rest: unknown[]) => void;
+/** ebbFastify's two hooks for `client`, taken out of the plugin to be called without Fastify. */
+function fastifyHooks(client: EbbClient): { onRequest: Hook; onSend: Hook } {
+  const hooks: Record<string, Hook> = {};
+  ebbFastify(client, { userId })({ decorateRequest: () => {}, addHook: (name: string, fn: Hook) => { hooks[name] = fn; } } as never, {}, () => {});
+  return hooks as { onRequest: Hook; onSend: Hook };
+}
+
+/** The body of a batch of 1,000 of the load's requests as the middleware sends it. */
+async function aRealBatch(): Promise<Buffer> {
+  let body: Buffer | null = null;
+  const capture = (async (_url: string, init: { body: Buffer }) => {
+    body = Buffer.from(init.body);
+    return new Response(ACCEPTED, { status: 200 });
+  }) as unknown as typeof fetch;
+  const client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'ebb_srv_bench', fetch: capture, flushOnExit: false });
+  const { onRequest, onSend } = fastifyHooks(client);
+  for (let i = 0; i < 1000; i++) {
+    const req = { method: 'GET', headers: LEARNER_REQUESTS[i % LEARNER_REQUESTS.length]!.headers, routeOptions: { url: '/api/quests/:id' } };
+    onRequest(req, {}, () => {});
+    onSend(req, { statusCode: 200 }, '{"hello":"world"}', () => {});
+  }
+  await client.close();
+  if (body === null) throw new Error('the client sent no batch');
+  return body;
 }
 
 // ---- the driver -----------------------------------------------------------------------------
@@ -195,7 +290,7 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
 }
 
 async function startApp(variant: Variant, sink: string, nodeFlags: string[] = []): Promise<App> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant.framework, variant.tracked ? 'tracked' : 'bare', sink], {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant.framework, variant.setup, sink], {
     execArgv: [...nodeFlags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -273,7 +368,7 @@ const hasWrk = (() => {
 const LOAD_GENERATOR = arg('load-generator', hasWrk ? 'wrk' : 'autocannon');
 if (LOAD_GENERATOR !== 'wrk' && LOAD_GENERATOR !== 'autocannon') throw new Error(`--load-generator must be wrk or autocannon, not ${LOAD_GENERATOR}`);
 const ONLY = arg('only', '');
-if (ONLY !== '' && ONLY !== 'in-process' && ONLY !== 'profile') throw new Error(`--only must be in-process or profile, not ${ONLY}`);
+if (ONLY !== '' && ONLY !== 'in-process' && ONLY !== 'profile' && ONLY !== 'breakdown') throw new Error(`--only must be in-process, profile or breakdown, not ${ONLY}`);
 if (LOAD_GENERATOR === 'wrk' && !hasWrk) throw new Error('--load-generator wrk: wrk is not installed (apt-get install wrk)');
 
 interface Measured { requests: number; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number }
@@ -330,16 +425,11 @@ async function load(app: App, rate?: number) {
  */
 async function inProcess(framework: Framework, sink: string): Promise<{ ns_per_request: number; user_ns: number; system_ns: number; events: number; dropped: number }> {
   const client: EbbClient = createClient({ endpoint: sink, key: 'ebb_srv_bench', flushOnExit: false });
-  const userId = (req: { headers: http.IncomingHttpHeaders }) => req.headers[USER_HEADER] as string | undefined;
   // A few hundred learners, as an app would see: the user id changes from request to request.
   const users = Array.from({ length: 500 }, (_, i) => `learner-${i}`);
   let handle: (i: number) => void;
   if (framework === 'fastify') {
-    type Hook = (req: unknown, reply: unknown, ...rest: unknown[]) => void;
-    const hooks: Record<string, Hook> = {};
-    const plugin = ebbFastify(client, { userId });
-    plugin({ decorateRequest: () => {}, addHook: (name: string, fn: Hook) => { hooks[name] = fn; } } as never, {}, () => {});
-    const { onRequest, onSend } = hooks as { onRequest: Hook; onSend: Hook };
+    const { onRequest, onSend } = fastifyHooks(client);
     const route = { url: '/api/quests/:id' };
     const reply = { statusCode: 200 };
     const payload = '{"hello":"world"}';
@@ -497,9 +587,46 @@ async function abba(bare: App, tracked: App, round: number, rate?: number): Prom
 
 const sum = (xs: Load[], f: (x: Load) => number) => xs.reduce((a, x) => a + f(x), 0);
 
+/**
+ * What each part of the Fastify middleware costs (see BREAKDOWN). The bare app and the app with the
+ * part run at the same time on the app's core, each under a wrk of its own, so the core's time is
+ * split between them as they ask for it and a drift in the machine's speed hits both at once; the
+ * CPU per request of the two, in the same seconds, gives one ratio per block. Fresh processes every
+ * round, the parts interleaved within it. A block's ratio still moves by a few points.
+ */
+async function breakdown(sink: string) {
+  const ratios = new Map<string, number[]>(BREAKDOWN.map((part) => [part, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const part of BREAKDOWN) {
+      const apps = [await startApp({ framework: 'fastify', setup: 'bare' }, sink), await startApp({ framework: 'fastify', setup: part }, sink)];
+      for (const app of apps) await autocannon({ url: app.url, connections: CONNECTIONS, duration: 1, requests: LEARNER_REQUESTS });
+      for (let block = 0; block < BLOCKS; block++) {
+        const before = await Promise.all(apps.map((a) => ask<{ cpuMicros: number }>(a.child, { cmd: 'usage' })));
+        const loads = await Promise.all(apps.map((a) => (LOAD_GENERATOR === 'wrk' ? wrkLoad(a.url) : autocannonLoad(a.url))));
+        const after = await Promise.all(apps.map((a) => ask<{ cpuMicros: number }>(a.child, { cmd: 'usage' })));
+        const [bare, withPart] = apps.map((_, i) => (after[i]!.cpuMicros - before[i]!.cpuMicros) / loads[i]!.requests);
+        ratios.get(part)!.push(withPart! / bare!);
+      }
+      for (const app of apps) await ask(app.child, { cmd: 'stop' });
+    }
+  }
+  const pct = (ratio: number) => round1((1 - 1 / ratio) * 100);
+  return Object.fromEntries([...ratios].map(([part, xs]) => [part, {
+    cpu_bound_loss_pct: pct(median(xs)),
+    cpu_bound_loss_pct_iqr: [pct(percentile(sorted(xs), 0.25)), pct(percentile(sorted(xs), 0.75))],
+    blocks: xs.length,
+  }]));
+}
+
 async function main(): Promise<void> {
   if (PIN) pinTo(process.pid, DRIVER_CPUS);
   const sink = await startSink();
+  if (ONLY === 'breakdown') {
+    const parts = await breakdown(sink.url);
+    const sinkCounts = await sink.close();
+    process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'breakdown', seconds: SECONDS, rounds: ROUNDS, blocks: BLOCKS, connections: CONNECTIONS, load_generator: LOAD_GENERATOR, pinned: PIN ? { app_cpu: APP_CPU, driver_cpus: DRIVER_CPUS } : false, node: process.version, parts, sink: sinkCounts })}\n`);
+    return;
+  }
   if (ONLY === 'profile') {
     const profiled = await profiles(sink.url);
     const sinkCounts = await sink.close();
@@ -629,7 +756,7 @@ async function main(): Promise<void> {
 
 // The same file is the driver and, with --serve, each app process.
 if (process.argv[2] === '--serve') {
-  await serveApp(process.argv[3] as Framework, process.argv[4] === 'tracked', process.argv[5]!);
+  await serveApp(process.argv[3] as Framework, process.argv[4] as Setup, process.argv[5]!);
 } else if (process.argv[2] === '--sink') {
   await serveSink();
 } else {

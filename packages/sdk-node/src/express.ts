@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EbbClient } from './client.ts';
-import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, userAgentOf, type RequestTrackingOptions } from './request-recorder.ts';
 
 const ROUTE = Symbol('ebb.route');
 const BASE = Symbol('ebb.baseUrl');
@@ -117,7 +117,7 @@ export function ebbExpress(client: EbbClient, options: RequestTrackingOptions<Re
         expressRoute(req),
         res.statusCode,
         performance.now() - slots[START]!,
-        forwardUserAgent ? req.headers['user-agent'] : undefined,
+        forwardUserAgent ? userAgentOf(req) : undefined,
         forwardIp ? (req.ip ?? req.socket.remoteAddress) : undefined,
       );
     } catch {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { EbbClient } from './client.ts';
-import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, UNMATCHED_ROUTE, userAgentOf, type RequestTrackingOptions } from './request-recorder.ts';
 
 /** A request's start time: not yet started (another onRequest hook answered first) or already recorded. */
 const NOT_STARTED = -1;
@@ -44,7 +44,7 @@ export function ebbFastify(client: EbbClient, options: RequestTrackingOptions<Fa
           reply.statusCode,
           // Answered by an onRequest hook that ran before this plugin's: Fastify's own timing, when it keeps one.
           started === NOT_STARTED ? reply.elapsedTime : performance.now() - started,
-          forwardUserAgent ? request.headers['user-agent'] : undefined,
+          forwardUserAgent ? userAgentOf(request.raw ?? request) : undefined,
           forwardIp ? request.ip : undefined,
         );
       }

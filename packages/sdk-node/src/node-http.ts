@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EbbClient } from './client.ts';
 import { maskPath } from './mask-path.ts';
-import { createRequestTracker, createSkipCheck, type RequestTrackingOptions } from './request-recorder.ts';
+import { createRequestTracker, createSkipCheck, userAgentOf, type RequestTrackingOptions } from './request-recorder.ts';
 
 export interface NodeHttpTrackingOptions extends RequestTrackingOptions<IncomingMessage> {
   /** The route template of a request, asked after the response; default: the path with ids masked (`/quests/:id/start`). */
@@ -42,7 +42,7 @@ export function ebbNodeHttp(client: EbbClient, options: NodeHttpTrackingOptions 
         routeFor(req),
         this.statusCode,
         performance.now() - req[START]!,
-        tracker.forwardUserAgent ? req.headers['user-agent'] : undefined,
+        tracker.forwardUserAgent ? userAgentOf(req) : undefined,
         tracker.forwardIp ? req.socket.remoteAddress : undefined,
       );
     } catch {

@@ -29,6 +29,21 @@ export interface RequestTrackingOptions<Req> {
   props?: (req: Req, facts: RequestFacts) => Record<string, unknown> | undefined;
 }
 
+/**
+ * A request's User-Agent, read from its raw header lines: reading `headers` makes Node build an object
+ * of every header on first use, which an app that never reads one would otherwise skip. The first
+ * User-Agent line wins, as in `headers`. Requests without raw lines (test doubles) are read from `headers`.
+ */
+export function userAgentOf(req: { rawHeaders?: string[]; headers: { 'user-agent'?: string | undefined } }): string | undefined {
+  const lines = req.rawHeaders;
+  if (!Array.isArray(lines)) return req.headers['user-agent'];
+  for (let i = 0; i < lines.length - 1; i += 2) {
+    const name = lines[i]!;
+    if (name.length === 10 && (name === 'User-Agent' || name === 'user-agent' || name.toLowerCase() === 'user-agent')) return lines[i + 1];
+  }
+  return undefined;
+}
+
 /** The route label of requests no route matched: never the raw URL. */
 export const UNMATCHED_ROUTE = '(unmatched)';
 

@@ -201,7 +201,8 @@ async function aRealBatch(): Promise<Buffer> {
   const client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'ebb_srv_bench', fetch: capture, flushOnExit: false });
   const { onRequest, onSend } = fastifyHooks(client);
   for (let i = 0; i < 1000; i++) {
-    const req = { method: 'GET', headers: LEARNER_REQUESTS[i % LEARNER_REQUESTS.length]!.headers, routeOptions: { url: '/api/quests/:id' } };
+    const headers = LEARNER_REQUESTS[i % LEARNER_REQUESTS.length]!.headers;
+    const req = { method: 'GET', headers, raw: { headers }, routeOptions: { url: '/api/quests/:id' } };
     onRequest(req, {}, () => {});
     onSend(req, { statusCode: 200 }, '{"hello":"world"}', () => {});
   }
@@ -434,7 +435,8 @@ async function inProcess(framework: Framework, sink: string): Promise<{ ns_per_r
     const reply = { statusCode: 200 };
     const payload = '{"hello":"world"}';
     handle = (i) => {
-      const req = { method: 'GET', headers: { [USER_HEADER]: users[i % users.length], 'user-agent': 'bench/1.0' }, ip: '127.0.0.1', routeOptions: route };
+      const headers = { [USER_HEADER]: users[i % users.length], 'user-agent': 'bench/1.0' };
+      const req = { method: 'GET', headers, raw: { headers }, ip: '127.0.0.1', routeOptions: route };
       onRequest(req, reply, () => {});
       onSend(req, reply, payload, () => {});
     };

@@ -44,7 +44,7 @@ export function ebbFastify(client: EbbClient, options: RequestTrackingOptions<Fa
           reply.statusCode,
           // Answered by an onRequest hook that ran before this plugin's: Fastify's own timing, when it keeps one.
           started === NOT_STARTED ? reply.elapsedTime : performance.now() - started,
-          forwardUserAgent ? userAgentOf(request.raw ?? request) : undefined,
+          forwardUserAgent ? userAgentOf(request.raw) : undefined,
           forwardIp ? request.ip : undefined,
         );
       }

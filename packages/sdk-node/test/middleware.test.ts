@@ -117,11 +117,11 @@ describe('ebbFastify', () => {
       child.get('/health', async () => ({ ok: true }));
     }, { prefix: '/api' });
     cleanup.push(() => app.close());
-    const res = await app.inject({ method: 'POST', url: '/api/quests/9/complete?token=secret', headers: { 'x-user': 'u-1' } });
+    const res = await app.inject({ method: 'POST', url: '/api/quests/9/complete?token=secret', headers: { 'x-user': 'u-1', 'user-agent': 'FastifyAgent/2' } });
     expect(res.statusCode).toBe(200);
     await app.inject({ method: 'GET', url: '/api/health' });
     await until(() => client.tracked.length === 1, 'the event');
-    expect(client.tracked[0]).toMatchObject({ type: 'quest_completed', userId: 'u-1', props: { method: 'POST', route: '/api/quests/:questId/complete', status: 200 } });
+    expect(client.tracked[0]).toMatchObject({ type: 'quest_completed', userId: 'u-1', context: { userAgent: 'FastifyAgent/2' }, props: { method: 'POST', route: '/api/quests/:questId/complete', status: 200 } });
     expect(JSON.stringify(client.tracked)).not.toContain('secret');
   });
 
@@ -234,10 +234,11 @@ describe('ebbNodeHttp', () => {
     });
     const base = await listen(server);
     cleanup.push(() => closeServer(server));
-    await fetch(`${base}/quests/42/start?x=1`, { method: 'POST' });
+    await fetch(`${base}/quests/42/start?x=1`, { method: 'POST', headers: { 'user-agent': 'PlainAgent/3' } });
     await fetch(`${base}/r/my-first-post`);
     await fetch(`${base}/files/missing`, { method: 'OPTIONS' });
     await until(() => client.tracked.length === 2, 'two events');
     expect(client.tracked.map((e) => [e.type, e.props!.route])).toEqual([['quest_started', '/quests/:id/start'], ['api_request', '/r/:slug']]);
+    expect(client.tracked[0]!.context).toEqual({ userAgent: 'PlainAgent/3' });
   });
 });

@@ -90,15 +90,25 @@ describe.skipIf(!hasChromium)(hasChromium ? 'browser tracker in headless Chromiu
 
   const query = (sql: string, params: unknown[] = []) => ebb.query<Row>(sql, [ebb.tenant.tenantId, ...params]);
 
-  async function waitFor(sql: string, params: unknown[], enough: (rows: Row[]) => boolean, what: string): Promise<Row[]> {
+  /** Reads until `enough` holds, for up to 15 s; the error names `what` and shows the last read. */
+  async function poll<T>(read: () => T | Promise<T>, enough: (value: T) => boolean, what: string): Promise<T> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const rows = await query(sql, params);
-      if (enough(rows)) return rows;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last rows: ${JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
+      const value = await read();
+      if (enough(value)) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last read: ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+
+  const waitFor = (sql: string, params: unknown[], enough: (rows: Row[]) => boolean, what: string) => poll(() => query(sql, params), enough, what);
+
+  /**
+   * What the page sent to /collect, once it carries every one of `expected`. Ebb can store a batch
+   * before Playwright reports the request that carried it, so the wire is read until it has caught up.
+   */
+  const wireWith = (sent: Array<{ body: string }>, expected: string[]) =>
+    poll(() => sent.map((s) => s.body).join('\n'), (wire) => expected.every((e) => wire.includes(e)), `requests to /collect carrying ${expected.join(', ')}`);
 
   const eventsUnder = (prefix: string) => waitFor.bind(null, `SELECT * FROM events WHERE tenant_id = $1 AND page_path LIKE $2 ORDER BY occurred_at, received_at`, [`${prefix}%`]);
 
@@ -112,7 +122,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'browser tracker in headless Chromiu
     expect(rows[0]).toMatchObject({ type: 'page_view', category: 'navigation', page_path: '/load/welcome?utm_source=newsletter' });
     expect(Number(rows[0]!.load_time_ms)).toBeGreaterThan(0);
     expect(rows[0]!.page_title).toBeNull();
-    const wire = sent.map((s) => s.body).join('\n');
+    const wire = await wireWith(sent, ['"page_view"']);
     expect(wire).not.toMatch(/jane|s3cret|section-2/);
     expect(await context.cookies()).toEqual([]);
     expect(await page.evaluate(() => { const g = globalThis as unknown as PageGlobals; return g.localStorage.length + g.sessionStorage.length; })).toBe(0);
@@ -190,7 +200,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'browser tracker in headless Chromiu
     for (const r of rows) expect([r.subject_id, r.anonymous_id, r.session_id, r.ip_prefix]).toEqual([null, null, null, null]);
     const pseudonym = ebb.services.pseudonyms.subject(ebb.tenant.tenantId, 'learner-42');
     expect(await query(`SELECT id FROM subjects WHERE tenant_id = $1 AND pseudonym = $2`, [pseudonym])).toEqual([]);
-    const wire = sent.map((s) => s.body).join('\n');
+    const wire = await wireWith(sent, ['"page_view"', '"quest_started"']);
     expect(wire).not.toContain('learner-42');
     expect(wire).not.toContain('anonymousId');
     expect(wire).toContain('"gpc":true');

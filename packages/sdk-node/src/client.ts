@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LIMITS, type EventInput } from '@ebb/contracts';
 import { backoffDelay } from './backoff.ts';
-import { createBatchBodyWriter } from './batch-body.ts';
+import { createBatchBodyWriter, type BatchBodyWriter } from './batch-body.ts';
 import { EbbClientError, type DeliveryProblem } from './client-error.ts';
 import type { Classification } from './classify.ts';
 import { DOES_NOT_FIT, NOT_RECORDED, type RequestShaper } from './request-event.ts';
@@ -77,16 +77,23 @@ export interface EbbClient {
   stats(): ClientStats;
 }
 
-interface Batch {
+/** A body closed for sending: no more events join it. */
+interface Sealed {
   firstSeq: number;
   lastSeq: number;
-  count: number;
-  /** A view of the client's body buffer: resent as it is on a retry. */
+  writer: BatchBodyWriter;
+  /** A view of the writer's buffer: resent as it is on a retry. */
   body: Buffer;
+}
+
+interface Batch extends Sealed {
+  count: number;
   attempts: number;
   firstTriedAt: number;
   /** Given up by close(); a late answer is ignored. */
   abandoned: boolean;
+  /** A request for it failed or ended before writing all of it, and may still read its buffer. */
+  bufferHeld: boolean;
 }
 
 /**
@@ -108,34 +115,26 @@ export function createClient(options: ClientOptions): EbbClient {
     now,
   });
 
-  // The queue: a ring of slots in columns, so a request recorded by the middleware costs a few
-  // stores and no object. A slot holds either an event object (track, page, error) or a request's
-  // compact record, which becomes its event's JSON only when a batch is taken.
-  let cap = Math.min(maxQueue, 1024); // grows (doubling) up to maxQueue
-  let events: Array<EventInput | undefined> = new Array(cap).fill(undefined);
-  let shapers: Array<RequestShaper | undefined> = new Array(cap).fill(undefined);
-  let methods: string[] = new Array(cap).fill('');
-  let routes: string[] = new Array(cap).fill('');
-  let statuses = new Int32Array(cap);
-  let durations = new Float64Array(cap);
-  let ends = new Float64Array(cap);
-  let userIds: Array<string | undefined> = new Array(cap).fill(undefined);
-  let userAgents: Array<string | undefined> = new Array(cap).fill(undefined);
-  let ips: Array<string | undefined> = new Array(cap).fill(undefined);
-  let kinds: Array<Classification | undefined> = new Array(cap).fill(undefined);
-  let extras: Array<Record<string, unknown> | undefined> = new Array(cap).fill(undefined);
-  let headSlot = 0; // slot of the oldest waiting entry
-  let tailSlot = 0; // slot the next entry goes to
-  let head = 0; // entries taken so far; the oldest waiting one is number head + 1
-  let lastSeq = 0; // entries queued so far
+  // The queue: each event is written as JSON into a batch body when it comes (a request recorded
+  // by the middleware straight from its parts, with no event object or string), so what waits is
+  // bytes off the JS heap, written while the request's strings are fresh, and a batch is ready to
+  // send when taken. Bodies fill one at a time and are sealed when full, oldest sent first.
+  let open: BatchBodyWriter | null = null;
+  let openFirstSeq = 0;
+  const sealed: Sealed[] = [];
+  // Writers of delivered batches, kept for the next bodies with the buffers they grew.
+  const spare: BatchBodyWriter[] = [];
+  // A batch of average request events (about 250 bytes each) fits the first buffer.
+  const firstBodyBytes = Math.min(LIMITS.batchMaxBytes, Math.max(4096, batchSize * 320));
+  let head = 0; // events taken off the queue so far (sent, being sent or given up)
+  let lastSeq = 0; // events queued so far
   let pumpScheduled = false;
   // Ids of request events: a random UUID per client and a counter, as unique as a UUID per event
-  // (122 random bits) at a fraction of the cost. Given once, in the batch body, so a retry resends them.
+  // (122 random bits) at a fraction of the cost. Given when the event is written, so a retry resends them.
   const idPrefix = randomUUID();
   let idCounter = 0;
   const nextRequestId = () => `${idPrefix}.${(idCounter++).toString(36)}`;
   const idPrefixJson = Buffer.from(`"${idPrefix}.`);
-  const body = createBatchBodyWriter(LIMITS.batchMaxBytes);
   let pending: Batch | null = null;
   let pumping = false;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -172,13 +171,13 @@ export function createClient(options: ClientOptions): EbbClient {
   }, flushIntervalMs);
   interval.unref();
 
-  /** Whether one more entry may be queued; counts and reports it when not. */
+  /** Whether one more event may be queued; counts and reports it when not. */
   function admit(): boolean {
     if (closed) {
       drop('closed', 1);
       return false;
     }
-    if (lastSeq - head + (pending === null ? 0 : pending.count) >= maxQueue) {
+    if (waiting() + (pending === null ? 0 : pending.count) >= maxQueue) {
       drop('queueFull', 1);
       if (!overflowReported) {
         overflowReported = true;
@@ -186,45 +185,44 @@ export function createClient(options: ClientOptions): EbbClient {
       }
       return false;
     }
-    if (lastSeq - head === cap) grow();
     return true;
   }
 
-  /** Doubles the ring (up to maxQueue), oldest entry first in the new one. */
-  function grow(): void {
-    const n = lastSeq - head;
-    const next = Math.min(maxQueue, cap * 2);
-    const order = (i: number) => (headSlot + i) % cap;
-    const move = <T>(from: T[], fill: T): T[] => {
-      const to = new Array<T>(next).fill(fill);
-      for (let i = 0; i < n; i++) to[i] = from[order(i)]!;
-      return to;
-    };
-    const moveTyped = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
-      for (let i = 0; i < n; i++) to[i] = from[order(i)]!;
-      return to;
-    };
-    events = move(events, undefined);
-    shapers = move(shapers, undefined);
-    methods = move(methods, '');
-    routes = move(routes, '');
-    statuses = moveTyped(statuses, new Int32Array(next));
-    durations = moveTyped(durations, new Float64Array(next));
-    ends = moveTyped(ends, new Float64Array(next));
-    userIds = move(userIds, undefined);
-    userAgents = move(userAgents, undefined);
-    ips = move(ips, undefined);
-    kinds = move(kinds, undefined);
-    extras = move(extras, undefined);
-    cap = next;
-    headSlot = 0;
-    tailSlot = n === cap ? 0 : n;
+  /** The body events are written to now. */
+  function openBody(): BatchBodyWriter {
+    if (open === null) {
+      open = spare.pop() ?? createBatchBodyWriter(LIMITS.batchMaxBytes, firstBodyBytes);
+      open.begin();
+      openFirstSeq = lastSeq + 1;
+    }
+    return open;
   }
 
-  function queued(): void {
+  /** Closes the open body for sending, when it holds anything. */
+  function seal(): void {
+    if (open === null || open.count() === 0) return;
+    sealed.push({ firstSeq: openFirstSeq, lastSeq, writer: open, body: open.end() });
+    open = null;
+  }
+
+  /** An event was written to the open body. */
+  function written(): void {
     lastSeq++;
-    tailSlot = tailSlot + 1 === cap ? 0 : tailSlot + 1;
-    if (lastSeq - head >= batchSize && !pumping && !pumpScheduled && retryTimer === null) {
+    if (open!.count() >= batchSize) {
+      seal();
+      sendSoon();
+    }
+  }
+
+  /** The open body is full: sealed, and a new one opened. */
+  function nextBody(): BatchBodyWriter {
+    seal();
+    sendSoon();
+    return openBody();
+  }
+
+  function sendSoon(): void {
+    if (!pumping && !pumpScheduled && retryTimer === null) {
       pumpScheduled = true;
       queueMicrotask(pumpSoon);
     }
@@ -235,108 +233,80 @@ export function createClient(options: ClientOptions): EbbClient {
     void pump();
   }
 
-  function enqueue(event: EventInput): void {
-    if (!admit()) return;
-    events[tailSlot] = event;
-    shapers[tailSlot] = undefined;
-    queued();
+  function tooBig(): void {
+    drop('invalid', 1);
+    report('invalid', `an event of more than ${LIMITS.batchMaxBytes} bytes of JSON is more than Ebb takes in one request; it was dropped`, 1);
   }
 
-  /** The middleware's path: a finished request as a compact record, made into an event at batch time. */
+  /** Queues an event given as JSON text. */
+  function enqueueJson(json: string): void {
+    let w = openBody();
+    if (!w.add(json)) {
+      // Too big to join this body: the next one starts with it, unless it fits in none.
+      if (w.count() === 0) return tooBig();
+      w = nextBody();
+      if (!w.add(json)) return tooBig();
+    }
+    written();
+  }
+
+  function enqueue(event: EventInput): void {
+    if (!admit()) return;
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      // A cycle or a BigInt in props: this event cannot be sent.
+      drop('invalid', 1);
+      report('invalid', 'an event could not be serialised as JSON and was dropped', 1);
+      return;
+    }
+    enqueueJson(json);
+  }
+
+  /** The middleware's path: a finished request written straight into the body, its parts never made an object. */
   function recordRequest(shaper: RequestShaper, method: string, route: string, status: number, durationMs: number, userId: string | undefined, userAgent: string | undefined, ip: string | undefined, kind: Classification | undefined, extra: Record<string, unknown> | undefined): void {
     try {
       if (!admit()) return;
-      const i = tailSlot;
-      events[i] = undefined;
-      shapers[i] = shaper;
-      methods[i] = method;
-      routes[i] = route;
-      statuses[i] = status;
-      durations[i] = durationMs;
-      ends[i] = now();
-      userIds[i] = userId;
-      userAgents[i] = userAgent;
-      ips[i] = ip;
-      kinds[i] = kind;
-      extras[i] = extra;
-      queued();
+      if (kind !== undefined || extra !== undefined) {
+        // Custom classification or props: as JSON text.
+        let json: string | null;
+        try {
+          json = shaper.json(method, route, status, durationMs, now(), userId, userAgent, ip, kind, extra, nextRequestId());
+        } catch {
+          drop('invalid', 1);
+          report('invalid', 'the props of a request could not be serialised as JSON; the request was dropped', 1);
+          return;
+        }
+        if (json !== null) enqueueJson(json);
+        return;
+      }
+      const endMs = now();
+      let w = openBody();
+      let end = shaper.write(w.target(), w.start(), w.limit(), method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefixJson, idCounter);
+      while (end === DOES_NOT_FIT) {
+        if (!w.grow()) {
+          if (w.count() === 0) return tooBig();
+          w = nextBody();
+        }
+        end = shaper.write(w.target(), w.start(), w.limit(), method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefixJson, idCounter);
+      }
+      if (end === NOT_RECORDED) return;
+      idCounter++;
+      w.commit(end);
+      written();
     } catch {
       drop('invalid', 1);
     }
   }
 
-  /**
-   * A request's event written straight into the body (no string per event), when it is of the
-   * common kind; true when written, false when it did not fit, null when it is not recorded,
-   * undefined when it must go through serialize().
-   */
-  function writeInPlace(i: number): boolean | null | undefined {
-    const shaper = shapers[i];
-    if (shaper === undefined || kinds[i] !== undefined || extras[i] !== undefined) return undefined;
-    const end = shaper.write(body.target(), body.start(), body.limit, methods[i]!, routes[i]!, statuses[i]!, durations[i]!, ends[i]!, userIds[i], userAgents[i], ips[i], idPrefixJson, idCounter);
-    if (end === NOT_RECORDED) return null;
-    if (end === DOES_NOT_FIT) return false;
-    idCounter++;
-    body.commit(end);
-    return true;
-  }
-
-  /** The entry in slot `i` as JSON (null: nothing to send). Throws when it cannot be serialised. */
-  function serialize(i: number): string | null {
-    const event = events[i];
-    if (event !== undefined) return JSON.stringify(event);
-    return shapers[i]!.json(methods[i]!, routes[i]!, statuses[i]!, durations[i]!, ends[i]!, userIds[i], userAgents[i], ips[i], kinds[i], extras[i], nextRequestId());
-  }
-
-  /** Takes the oldest waiting entry off the ring, letting go of what it refers to. */
-  function release(): void {
-    const i = headSlot;
-    events[i] = undefined;
-    shapers[i] = undefined;
-    userIds[i] = undefined;
-    userAgents[i] = undefined;
-    ips[i] = undefined;
-    kinds[i] = undefined;
-    extras[i] = undefined;
-    head++;
-    headSlot = i + 1 === cap ? 0 : i + 1;
-  }
-
+  /** The oldest sealed body, sealing the open one when nothing else waits. */
   function takeBatch(): Batch | null {
-    body.begin();
-    let count = 0;
-    const firstSeq = head + 1;
-    while (head < lastSeq && count < batchSize) {
-      const written = writeInPlace(headSlot);
-      if (written === false && count > 0) break; // the next batch starts with it
-      if (written !== undefined && written !== false) {
-        release();
-        if (written) count++;
-        continue;
-      }
-      // Tracked events, requests with custom classification or props, and a request too big for
-      // the body as it stands: as JSON text.
-      let json: string | null;
-      try {
-        json = serialize(headSlot);
-      } catch {
-        // A cycle or a BigInt in props: this event cannot be sent.
-        drop('invalid', 1);
-        report('invalid', 'an event could not be serialised as JSON and was dropped', 1);
-        json = null;
-      }
-      if (json !== null && !body.add(json)) {
-        // Too big to join this batch: the next one starts with it.
-        if (count > 0) break;
-        drop('invalid', 1);
-        report('invalid', `an event of more than ${LIMITS.batchMaxBytes} bytes of JSON is more than Ebb takes in one request; it was dropped`, 1);
-        json = null;
-      }
-      release();
-      if (json !== null) count++;
-    }
-    if (count === 0) return null;
-    return { firstSeq, lastSeq: head, count, body: body.end(), attempts: 0, firstTriedAt: now(), abandoned: false };
+    if (sealed.length === 0) seal();
+    const next = sealed.shift();
+    if (next === undefined) return null;
+    head = next.lastSeq;
+    return { ...next, count: next.lastSeq - next.firstSeq + 1, attempts: 0, firstTriedAt: now(), abandoned: false, bufferHeld: false };
   }
 
   function settledUpTo(): number {
@@ -362,19 +332,20 @@ export function createClient(options: ClientOptions): EbbClient {
       for (;;) {
         if (!pending) {
           if (waiting() === 0) break;
-          if (waiting() < batchSize && !sendPartial && waiters.length === 0) break;
+          if (sealed.length === 0 && !sendPartial && waiters.length === 0) break;
           pending = takeBatch();
           notify();
-          if (!pending) continue;
+          if (!pending) break;
         }
         const batch = pending;
         batch.attempts++;
         s.requests++;
         const outcome = await send(batch.body);
-        // The buffer is written over by the next batch only once a request is known to be done with it.
-        if (outcome.kind !== 'ok' || !outcome.bodyWritten || batch.abandoned) body.detach();
+        // Its buffer is written over by a later body only if every request for it is known to be done with it.
+        if (outcome.kind !== 'ok' || !outcome.bodyWritten) batch.bufferHeld = true;
         if (batch.abandoned) break;
         if (outcome.kind === 'ok') {
+          if (!batch.bufferHeld && spare.length < 2) spare.push(batch.writer);
           const r = outcome.result;
           s.accepted += r.accepted ?? 0;
           s.duplicates += r.duplicates ?? 0;
@@ -476,7 +447,9 @@ export function createClient(options: ClientOptions): EbbClient {
       if (left > 0) {
         drop('closed', left);
         report('closed', `${left} event(s) were not delivered before close`, left);
-        while (head < lastSeq) release();
+        sealed.length = 0;
+        open = null;
+        head = lastSeq;
       }
       notify();
     }, () => undefined);
@@ -529,8 +502,8 @@ export function createClient(options: ClientOptions): EbbClient {
 }
 
 /**
- * The middleware's way into a client made by `createClient`: a finished request as a compact
- * record (no event object), shaped into its event when a batch is taken.
+ * The middleware's way into a client made by `createClient`: a finished request written as its
+ * event's JSON straight into the batch body being filled (no event object).
  */
 export const RECORD_REQUEST = Symbol('ebb.recordRequest');
 

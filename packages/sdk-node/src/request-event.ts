@@ -5,9 +5,9 @@ import { createClassifier, type Classification, type ClassificationRule, type Re
 /**
  * What becomes of a finished request: its classification and the event's wire form. Two forms of
  * one rule set: `event()` builds the event object (for clients that only offer `track`), and
- * `json()` writes the same event straight to JSON from the compact record the client keeps per
- * request, with every part that depends only on (method, route, status) built once and cached.
- * Both give the same event; the test suite checks it.
+ * `write()` (and `json()`, for requests with custom classification or props) writes the same event
+ * straight to JSON from the request's parts, with every part that depends only on (method, route,
+ * status) built once and cached. All give the same event; the test suite checks it.
  */
 export interface RequestShaper {
   /** The event type and fields, or null when the request is not recorded. */

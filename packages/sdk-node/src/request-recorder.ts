@@ -59,8 +59,8 @@ export interface RequestTracker<Req> {
 }
 
 /**
- * Records finished requests. With a client from `createClient` a request costs a compact record in
- * the client's queue (its event is shaped and serialised only when a batch is taken); any other
+ * Records finished requests. With a client from `createClient` a request's event is written as JSON
+ * straight into the batch body the client is filling, with no event object; any other
  * `EbbClient` is given the event through `track`. The app's callbacks (`userId`, `classify`,
  * `props`) run here, with the request; what they throw is swallowed so the host app never notices.
  */
@@ -75,7 +75,7 @@ export function createRequestTracker<Req>(client: EbbClient, options: RequestTra
 
   function record(req: Req, method: string, route: string, status: number, durationMs: number, userAgent: string | undefined, ip: string | undefined): void {
     try {
-      // Without a custom classifier the rules decide when the batch is taken, once per (method, route, status).
+      // Without a custom classifier the rules decide as the event is written, once per (method, route, status).
       let kind: Classification | undefined;
       let extra: Record<string, unknown> | undefined;
       if (classify !== undefined || propsOf !== undefined) {

@@ -24,7 +24,7 @@ describe('the batch body writer', () => {
     expect(parse(w.end())).toEqual({ events: ['e'.repeat(20)] });
   });
 
-  it('reuses its buffer for the next body, and after detach leaves the last body as it was', () => {
+  it('reuses its buffer for the next body', () => {
     const w = createBatchBodyWriter(1024);
     w.begin();
     w.add('"first"');
@@ -34,12 +34,30 @@ describe('the batch body writer', () => {
     const second = w.end();
     expect(second.buffer).toBe(first.buffer);
     expect(parse(second)).toEqual({ events: ['second'] });
-    w.detach();
+  });
+
+  it('starts small and grows, keeping what is written, up to the largest body and no further', () => {
+    const max = 2800;
+    const w = createBatchBodyWriter(max, 64);
     w.begin();
-    w.add('"third"');
-    const third = w.end();
-    expect(third.buffer).not.toBe(second.buffer);
-    expect(parse(second)).toEqual({ events: ['second'] });
-    expect(parse(third)).toEqual({ events: ['third'] });
+    const events = Array.from({ length: 20 }, (_, i) => `e${i}-${'x'.repeat(60)}`);
+    for (const e of events) expect(w.add(JSON.stringify(e))).toBe(true);
+    expect(w.count()).toBe(20);
+    expect(w.target().length).toBeGreaterThan(64);
+    expect(w.target().length).toBeLessThanOrEqual(max);
+    // In place: two events of 700 bytes take the buffer to its largest (2,742 bytes written).
+    const big = Buffer.from(JSON.stringify('y'.repeat(698)));
+    for (let i = 0; i < 2; i++) {
+      while (w.start() + big.length > w.limit()) expect(w.grow()).toBe(true);
+      big.copy(w.target(), w.start());
+      w.commit(w.start() + big.length);
+    }
+    expect(w.target().length).toBe(max);
+    expect(w.grow()).toBe(false);
+    expect(w.start() + big.length).toBeGreaterThan(w.limit());
+    expect(w.add(JSON.stringify('z'.repeat(60)))).toBe(false);
+    const body = w.end();
+    expect(body.length).toBeLessThanOrEqual(max);
+    expect(parse(body)).toEqual({ events: [...events, 'y'.repeat(698), 'y'.repeat(698)] });
   });
 });

@@ -67,6 +67,18 @@ describe('createClient: batching', () => {
     await c.close();
   });
 
+  it('sends an event as it was when tracked, whatever the app changes in its props afterwards', async () => {
+    const ebb = fakeEbb();
+    const { c } = client(ebb.fetch, { batchSize: 10 });
+    const props = { score: 3, tags: ['a'] };
+    c.track('quest_completed', { props });
+    props.score = 99;
+    props.tags.push('b');
+    await c.flush();
+    expect(ebb.calls.flatMap((x) => x.events).map((e) => e.props)).toEqual([{ score: 3, tags: ['a'] }]);
+    await c.close();
+  });
+
   it('shapes page and error events for the wire schema', async () => {
     const ebb = fakeEbb();
     const { c } = client(ebb.fetch);

@@ -33,7 +33,7 @@ interface App {
 /**
  * The same small learning app under each framework's middleware; `x-n` numbers each request and
  * `tag` marks the events of one run, so runs can share one Ebb. The client is the real one, so
- * requests go through its compact record path.
+ * requests go through its own request path.
  */
 const frameworks: Record<string, (client: EbbClient, tag: string) => Promise<App>> = {
   async express(client, tag) {

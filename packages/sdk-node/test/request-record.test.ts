@@ -181,7 +181,7 @@ describe('the compact request record', () => {
     for (let us = 0; us < 20_000; us += 7) expect(durationText(us / 1000)).toBe(String(us / 1000));
   });
 
-  it('keeps the order of requests and tracked events across a growing ring, and sends each once', async () => {
+  it('keeps the order of requests and tracked events across batch bodies that grow, and sends each once', async () => {
     const ebb = fakeEbb();
     const client = realClient(ebb.fetch, { batchSize: 1000, maxQueue: 5000 });
     const tracker = createRequestTracker<Req>(client, {});

@@ -233,10 +233,13 @@ export function createClient(options: ClientOptions): EbbClient {
     void pump();
   }
 
-  function tooBig(): void {
+  /** An event that cannot be sent at all: dropped, counted and reported. */
+  function invalid(message: string): void {
     drop('invalid', 1);
-    report('invalid', `an event of more than ${LIMITS.batchMaxBytes} bytes of JSON is more than Ebb takes in one request; it was dropped`, 1);
+    report('invalid', message, 1);
   }
+
+  const tooBig = () => invalid(`an event of more than ${LIMITS.batchMaxBytes} bytes of JSON is more than Ebb takes in one request; it was dropped`);
 
   /** Queues an event given as JSON text. */
   function enqueueJson(json: string): void {
@@ -257,9 +260,7 @@ export function createClient(options: ClientOptions): EbbClient {
       json = JSON.stringify(event);
     } catch {
       // A cycle or a BigInt in props: this event cannot be sent.
-      drop('invalid', 1);
-      report('invalid', 'an event could not be serialised as JSON and was dropped', 1);
-      return;
+      return invalid('an event could not be serialised as JSON and was dropped');
     }
     enqueueJson(json);
   }
@@ -274,22 +275,19 @@ export function createClient(options: ClientOptions): EbbClient {
         try {
           json = shaper.json(method, route, status, durationMs, now(), userId, userAgent, ip, kind, extra, nextRequestId());
         } catch {
-          drop('invalid', 1);
-          report('invalid', 'the props of a request could not be serialised as JSON; the request was dropped', 1);
-          return;
+          return invalid('the props of a request could not be serialised as JSON; the request was dropped');
         }
         if (json !== null) enqueueJson(json);
         return;
       }
       const endMs = now();
       let w = openBody();
-      let end = shaper.write(w.target(), w.start(), w.limit(), method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefixJson, idCounter);
-      while (end === DOES_NOT_FIT) {
-        if (!w.grow()) {
-          if (w.count() === 0) return tooBig();
-          w = nextBody();
-        }
-        end = shaper.write(w.target(), w.start(), w.limit(), method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefixJson, idCounter);
+      let end: number;
+      // Not fitting: a bigger buffer, else the next body, else (alone in a body of the largest size) never.
+      while ((end = shaper.write(w.target(), w.start(), w.limit(), method, route, status, durationMs, endMs, userId, userAgent, ip, idPrefixJson, idCounter)) === DOES_NOT_FIT) {
+        if (w.grow()) continue;
+        if (w.count() === 0) return tooBig();
+        w = nextBody();
       }
       if (end === NOT_RECORDED) return;
       idCounter++;

@@ -198,6 +198,20 @@ describe('the compact request record', () => {
     await client.close();
   });
 
+  it('grows the body for requests bigger than its first buffer, keeping every event whole in one batch', async () => {
+    const ebb = fakeEbb();
+    // Batches of 20 start in a 6,400-byte buffer; 20 requests with 500-character User-Agents take about 13 KB.
+    const client = realClient(ebb.fetch, { batchSize: 20 });
+    const tracker = createRequestTracker<Req>(client, {});
+    const agent = (i: number) => `Mozilla/5.0 ${String(i).padStart(3, '0')} ${'x'.repeat(484)}`;
+    for (let i = 0; i < 20; i++) tracker.record({ headers: {} }, 'GET', '/quests/:id', 200, i, agent(i), undefined);
+    await client.flush();
+    expect(ebb.bodies).toHaveLength(1);
+    expect(Buffer.byteLength(ebb.bodies[0]!)).toBeGreaterThan(6400);
+    expect(ebb.events().map((e) => (e.context as { userAgent: string }).userAgent)).toEqual(Array.from({ length: 20 }, (_, i) => agent(i)));
+    await client.close();
+  });
+
   it('counts what does not fit the bounded queue and what arrives after close, and never throws', async () => {
     const ebb = fakeEbb('hang');
     const client = realClient(ebb.fetch, { batchSize: 10, maxQueue: 25 });

@@ -36,6 +36,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import express from 'express';
 import Fastify from 'fastify';
+import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createClient, ebbExpress, ebbFastify, type EbbClient } from '../packages/sdk-node/src/index.ts';
 import { RECORD_REQUEST } from '../packages/sdk-node/src/client.ts';
@@ -75,12 +76,14 @@ function pinTo(pid: number, cpus: string): boolean {
 type Framework = 'fastify' | 'express';
 /**
  * Parts of what the Fastify middleware does, each added alone to the bare app by `--only breakdown`,
- * then the whole of it: Fastify's hook runners (hooks that do nothing); the hooks' work up to the
- * client's queue (clock reads, route, the user id resolver), the request then thrown away; recording
- * and building batches that are answered at once without a socket; the bare app sending a real
- * batch of the same bytes every 1,000 requests (the sending without the recording); the middleware.
+ * then the whole of it: nothing (the bare app against itself: what the method reads when there is no
+ * difference); Fastify's hook runners (hooks that do nothing); the hooks' work up to the client's
+ * queue (clock reads, route, the user id resolver), the request then thrown away; recording and
+ * building batches that are answered at once without a socket; the bare app sending a real batch of
+ * the same bytes every 1,000 requests (the sending without the recording); the middleware; and, for
+ * scale, Fastify's own request logging (pino, to /dev/null), which many apps run.
  */
-const BREAKDOWN = ['empty-hooks', 'hooks-without-queue', 'batches-not-sent', 'bytes-only', 'tracked'] as const;
+const BREAKDOWN = ['nothing', 'empty-hooks', 'hooks-without-queue', 'batches-not-sent', 'bytes-only', 'tracked', 'fastify-logger'] as const;
 type Setup = 'bare' | (typeof BREAKDOWN)[number];
 interface Variant { framework: Framework; setup: Setup }
 const VARIANTS: Variant[] = [
@@ -101,10 +104,11 @@ async function serveApp(framework: Framework, setup: Setup, sink: string): Promi
   const client = setup === 'tracked' ? createClient({ endpoint: sink, key: 'ebb_srv_bench' }) : null;
   let server: http.Server;
   if (framework === 'fastify') {
-    const app = Fastify({ logger: false });
+    // Fastify's request logging writes two lines a request; /dev/null keeps the disk out of it.
+    const app = Fastify({ logger: setup === 'fastify-logger' ? { level: 'info', stream: pino.destination({ dest: '/dev/null', sync: false }) } : false });
     if (client) await app.register(ebbFastify(client, { userId }));
     let answer = async () => ({ hello: 'world' });
-    if (setup !== 'bare' && setup !== 'tracked') answer = await addPart(app, setup, sink, answer);
+    if (setup !== 'bare' && setup !== 'tracked' && setup !== 'nothing' && setup !== 'fastify-logger') answer = await addPart(app, setup, sink, answer);
     app.get('/api/quests/:id', answer);
     await app.listen({ port: 0, host: '127.0.0.1' });
     server = app.server;
@@ -133,7 +137,7 @@ async function serveApp(framework: Framework, setup: Setup, sink: string): Promi
 }
 
 /** One part of the middleware (see BREAKDOWN) on a bare Fastify app; returns the route's handler. */
-async function addPart<H extends () => Promise<unknown>>(app: FastifyInstance, part: Exclude<Setup, 'bare' | 'tracked'>, sink: string, handler: H): Promise<H> {
+async function addPart<H extends () => Promise<unknown>>(app: FastifyInstance, part: Exclude<Setup, 'bare' | 'tracked' | 'nothing' | 'fastify-logger'>, sink: string, handler: H): Promise<H> {
   if (part === 'empty-hooks') {
     const slot = Symbol('bench.slot');
     // As ebbFastify registers its hooks: for the whole app, with a request decorator.

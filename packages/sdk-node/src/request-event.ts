@@ -32,20 +32,22 @@ export interface ShaperOptions {
 export const NOT_RECORDED = -2;
 export const DOES_NOT_FIT = -1;
 
-/** Parts of a request event that depend only on method, route, status and classification, pre-escaped. */
+/**
+ * Parts of a request event that depend only on method, route, status and classification, pre-escaped.
+ * The event is written type first, then props, error and id, then what changes with every request
+ * (time, user, context): the constant parts then fall into two runs of bytes, each copied at once.
+ */
 interface Prepared {
+  /** `{"type":..` and `,"category":..` when there is one. */
+  typeHead: string;
   /** `,"props":{"method":..,"route":..,"status":..,"duration_ms":` */
   propsHead: string;
-  /** `}` closing props, then `,"category":..` when there is one. */
-  afterProps: string;
   /** `,"error":{..}` for 5xx, else empty. */
   errorPart: string;
-  /** `,"type":..}` */
-  typeTail: string;
   type: string;
   category: string | undefined;
-  /** The parts above as UTF-8, for write(). */
-  bytes: { propsHead: Buffer; afterProps: Buffer; errorPart: Buffer; typeTail: Buffer; fixed: number };
+  /** The parts above as UTF-8, for write(): up to the duration, and from the end of props to the id's first digit. */
+  bytes: { head: Buffer; mid: Buffer; midPrefix: Buffer | null; fixed: number };
 }
 
 const API_REQUEST: Classification = { type: 'api_request', category: 'api' };
@@ -73,12 +75,11 @@ export function durationText(ms: number): string {
   return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
 }
 
-const OCCURRED_AT = Buffer.from('{"occurredAt":');
+const AFTER_ID = Buffer.from('","occurredAt":');
 const USER_ID = Buffer.from(',"userId":');
 const CONTEXT_USER_AGENT = Buffer.from(',"context":{"userAgent":');
 const CONTEXT_IP = Buffer.from(',"context":{"ip":');
 const IP = Buffer.from(',"ip":');
-const ID = Buffer.from(',"id":');
 /** The most bytes a number written by writeNumber() or writeDuration() takes. */
 const NUMBER_MAX = 24;
 const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
@@ -107,6 +108,16 @@ function writeWhole(out: Buffer, at: number, n: number, radix: number): number {
     x = q;
   }
   return at + len;
+}
+
+/** What follows the duration up to the id's value: the end of props, the error when there is one, the id's key. */
+const midOf = (errorPart: string) => `}${errorPart},"id":`;
+
+/** Short constant bytes at `at`, one by one: for a few bytes cheaper than a call to TypedArray#set. */
+function copyBytes(out: Buffer, at: number, bytes: Buffer): number {
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
+  return at + n;
 }
 
 /**
@@ -195,13 +206,13 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
   }
 
   function prepare(method: string, route: string, status: number, kind: Classification): Prepared {
+    const typeHead = `{"type":${JSON.stringify(kind.type)}${kind.category === undefined ? '' : `,"category":${JSON.stringify(kind.category)}`}`;
     const propsHead = `,"props":{"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${num(status)},"duration_ms":`;
-    const afterProps = kind.category === undefined ? '}' : `},"category":${JSON.stringify(kind.category)}`;
     const errorPart = status >= 500 ? `,"error":${JSON.stringify({ type: `http_${status}`, endpoint: route.slice(0, LIMITS.pathMaxLength), status })}` : '';
-    const typeTail = `,"type":${JSON.stringify(kind.type)}}`;
-    const bytes = { propsHead: Buffer.from(propsHead), afterProps: Buffer.from(afterProps), errorPart: Buffer.from(errorPart), typeTail: Buffer.from(typeTail), fixed: 0 };
-    bytes.fixed = OCCURRED_AT.length + NUMBER_MAX + bytes.propsHead.length + NUMBER_MAX + bytes.afterProps.length + bytes.errorPart.length + ID.length + bytes.typeTail.length;
-    return { propsHead, afterProps, errorPart, typeTail, type: kind.type, category: kind.category, bytes };
+    const head = Buffer.from(typeHead + propsHead);
+    const fixed = head.length + NUMBER_MAX + Buffer.byteLength(midOf(errorPart)) + AFTER_ID.length + NUMBER_MAX + 1;
+    // `mid` is made for the first client's id prefix when it first writes.
+    return { typeHead, propsHead, errorPart, type: kind.type, category: kind.category, bytes: { head, mid: Buffer.alloc(0), midPrefix: null, fixed } };
   }
 
   // The last (method, route, status) looked up: under load, runs of requests share it.
@@ -300,55 +311,43 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       if (userId !== undefined) bound += USER_ID.length + 2 + userId.length * 6;
       if (agent !== undefined || addr !== undefined) bound += CONTEXT_USER_AGENT.length + IP.length + 1 + (agent?.length ?? 0) * 3 + (addr?.length ?? 0) * 3;
       if (at + bound > limit) return DOES_NOT_FIT;
-      const duration = round3(durationMs);
-      out.set(OCCURRED_AT, at);
-      at = writeNumber(out, at + OCCURRED_AT.length, Math.round(endMs - duration));
-      out.set(b.propsHead, at);
-      at = writeDuration(out, at + b.propsHead.length, duration);
-      out.set(b.afterProps, at);
-      at += b.afterProps.length;
-      if (userId !== undefined) {
-        out.set(USER_ID, at);
-        at = writeJsonString(out, at + USER_ID.length, userId);
+      if (b.midPrefix !== idPrefix) {
+        // The end of props and the id's prefix are one run of bytes for the client that writes here.
+        b.mid = Buffer.concat([Buffer.from(midOf(p.errorPart)), idPrefix]);
+        b.midPrefix = idPrefix;
       }
+      const duration = round3(durationMs);
+      out.set(b.head, at);
+      at = writeDuration(out, at + b.head.length, duration);
+      out.set(b.mid, at);
+      at = writeWhole(out, at + b.mid.length, idCounter, 36);
+      at = copyBytes(out, at, AFTER_ID);
+      at = writeNumber(out, at, Math.round(endMs - duration));
+      if (userId !== undefined) at = writeJsonString(out, copyBytes(out, at, USER_ID), userId);
       if (agent !== undefined) {
-        out.set(CONTEXT_USER_AGENT, at);
-        at += CONTEXT_USER_AGENT.length;
-        at = writeText(out, at, agent);
-        if (addr !== undefined) {
-          out.set(IP, at);
-          at += IP.length;
-          at = writeText(out, at, addr);
-        }
+        at = writeText(out, copyBytes(out, at, CONTEXT_USER_AGENT), agent);
+        if (addr !== undefined) at = writeText(out, copyBytes(out, at, IP), addr);
         out[at++] = 0x7d; // '}'
       } else if (addr !== undefined) {
-        out.set(CONTEXT_IP, at);
-        at += CONTEXT_IP.length;
-        at = writeText(out, at, addr);
+        at = writeText(out, copyBytes(out, at, CONTEXT_IP), addr);
         out[at++] = 0x7d;
       }
-      out.set(b.errorPart, at);
-      at += b.errorPart.length;
-      out.set(ID, at);
-      at += ID.length;
-      out.set(idPrefix, at);
-      at = writeWhole(out, at + idPrefix.length, idCounter, 36);
-      out[at++] = 0x22; // '"'
-      out.set(b.typeTail, at);
-      return at + b.typeTail.length;
+      out[at] = 0x7d;
+      return at + 1;
     },
 
     json(method, route, status, durationMs, endMs, userId, userAgent, ip, kind, extra, id) {
       const p = kind === undefined ? byRules(method, route, status) : prepare(method, route, status, kind);
       if (p === null) return null;
       const duration = round3(durationMs);
-      let out = `{"occurredAt":${occurredAtText(Math.round(endMs - duration))}`;
+      let out = p.typeHead;
       if (extra === undefined) {
-        out += p.propsHead + durationText(duration) + p.afterProps;
+        out += `${p.propsHead}${durationText(duration)}}`;
       } else {
         // Extra props may override the standard ones, in place: the object spread decides, as in event().
-        out += `,"props":${JSON.stringify({ method, route, status, duration_ms: duration, ...extra })}${p.afterProps.slice(1)}`;
+        out += `,"props":${JSON.stringify({ method, route, status, duration_ms: duration, ...extra })}`;
       }
+      out += `${p.errorPart},"id":${JSON.stringify(id)},"occurredAt":${occurredAtText(Math.round(endMs - duration))}`;
       if (userId !== undefined) out += `,"userId":${userIdJson(userId)}`;
       if (userAgent) {
         out += `,"context":{"userAgent":${userAgentJson(userAgent)}`;
@@ -356,7 +355,7 @@ export function createRequestShaper(options: ShaperOptions): RequestShaper {
       } else if (ip) {
         out += `,"context":{"ip":${JSON.stringify(plainIp(ip))}}`;
       }
-      return `${out}${p.errorPart},"id":${JSON.stringify(id)}${p.typeTail}`;
+      return `${out}}`;
     },
   };
 }

@@ -198,6 +198,33 @@ describe('the compact request record', () => {
     await client.close();
   });
 
+  it('sends a full batch of recorded requests without a flush, a partial one on the timer or on close', async () => {
+    const ebb = fakeEbb();
+    const client = realClient(ebb.fetch, { batchSize: 5, flushIntervalMs: 60_000 });
+    const tracker = createRequestTracker<Req>(client, {});
+    const record = (from: number, to: number) => {
+      for (let i = from; i < to; i++) tracker.record({ headers: {} }, 'GET', '/quests/:id', 200, i, undefined, undefined);
+    };
+    const durations = () => ebb.events().map((e) => (e.props as { duration_ms: number }).duration_ms);
+    record(0, 5);
+    await vi.waitFor(() => expect(ebb.bodies).toHaveLength(1));
+    // Seven at once: the batch fills at the fifth, and two more come before it is written.
+    record(5, 12);
+    expect(client.stats().queued).toBe(7);
+    await vi.waitFor(() => expect(ebb.bodies).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ebb.bodies).toHaveLength(2);
+    await client.close();
+    expect(durations()).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(client.stats()).toMatchObject({ accepted: 12, queued: 0, dropped: 0 });
+
+    const timed = fakeEbb();
+    const onTimer = realClient(timed.fetch, { batchSize: 5, flushIntervalMs: 20 });
+    createRequestTracker<Req>(onTimer, {}).record({ headers: {} }, 'GET', '/quests/:id', 200, 1, undefined, undefined);
+    await vi.waitFor(() => expect(timed.events()).toHaveLength(1));
+    await onTimer.close();
+  });
+
   it('grows the body for requests bigger than its first buffer, keeping every event whole in one batch', async () => {
     const ebb = fakeEbb();
     // Batches of 20 start in a 6,400-byte buffer; 20 requests with 500-character User-Agents take about 13 KB.

@@ -14,14 +14,15 @@
  *     median ratio: this machine's speed drifts by tens of percent within minutes, which a ratio
  *     of medians over the whole run would count as overhead or hide;
  *   - in-process: the middleware's hook and the client's work per request in this process, in CPU
- *     time, delivering to the sink over HTTP (recording, classification, batch bodies, sending).
+ *     time, delivering to the sink over HTTP (recording, classification, batch bodies, sending);
+ *     and how long writing a batch of request rows holds the event loop (`--only in-process`).
  * With two cores or more, each app process is pinned to a core of its own and the driver, the load
  * generator and the sink share the others: the app's throughput is then its own, as on a host of
  * its own, and not what it wins or loses against the load generator for a core.
  * Prints one JSON line.
  *
  *   node --import tsx bench/middleware.bench.ts [--seconds 1] [--blocks 3] [--rounds 5] [--connections 64] [--pin on|off] [--load-generator wrk|autocannon] [--sequential 4000] [--rate 4000] [--micro 200000]
- *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures alone, in seconds)
+ *   node --import tsx bench/middleware.bench.ts --only in-process     (the in-process figures and the pause to write a batch of rows, in seconds)
  *   node --import tsx bench/middleware.bench.ts --only profile --seconds 4 --rounds 3   (shares of the apps' CPU, from perf)
  *   node --import tsx bench/middleware.bench.ts --only breakdown --seconds 3 --rounds 3 --blocks 4   (what each part of the Fastify middleware costs)
  */
@@ -41,6 +42,7 @@ import type { FastifyInstance } from 'fastify';
 import { createClient, ebbExpress, ebbFastify, type EbbClient } from '../packages/sdk-node/src/index.ts';
 import { RECORD_REQUEST } from '../packages/sdk-node/src/client.ts';
 import { createTransport } from '../packages/sdk-node/src/transport.ts';
+import { createRequestTracker } from '../packages/sdk-node/src/request-recorder.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -624,6 +626,39 @@ async function breakdown(sink: string) {
   }]));
 }
 
+/**
+ * How long the client holds the event loop to write a full set of request rows into a batch body
+ * (once per `batchSize` requests, after the response of the request that filled them): the rows of
+ * `batchSize` requests, then one more request, whose recording writes them at once. Median and 90th
+ * percentile in microseconds, for a short and a browser-length User-Agent.
+ */
+async function rowsPause(): Promise<Record<string, { median_us: number; p90_us: number }>> {
+  const answer = (async () => new Response(ACCEPTED, { status: 200 })) as unknown as typeof fetch;
+  const agents = { short: 'bench/1.0', browser: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' };
+  const requests = Array.from({ length: 100 }, (_, i) => ({ headers: { [USER_HEADER]: `learner-${i + 1}` } }));
+  const out: Record<string, { median_us: number; p90_us: number }> = {};
+  for (const batchSize of [1000, 250, 100]) {
+    for (const [agentName, agent] of Object.entries(agents)) {
+      const client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'ebb_srv_bench', fetch: answer, batchSize, flushOnExit: false });
+      const tracker = createRequestTracker<(typeof requests)[number]>(client, { userId });
+      const times: number[] = [];
+      for (let round = 0; round < 300; round++) {
+        for (let i = 0; i < batchSize; i++) tracker.record(requests[i % 100]!, 'GET', '/api/quests/:id', 200, 0.1 + (i % 9) * 0.01, agent, undefined);
+        const t0 = process.hrtime.bigint();
+        tracker.record(requests[0]!, 'GET', '/api/quests/:id', 200, 0.1, agent, undefined);
+        const t1 = process.hrtime.bigint();
+        // The first rounds warm the code up.
+        if (round >= 100) times.push(Number(t1 - t0) / 1000);
+        await client.flush();
+      }
+      await client.close();
+      const xs = sorted(times);
+      out[`batch_${batchSize}_${agentName}_user_agent`] = { median_us: round1(percentile(xs, 0.5)), p90_us: round1(percentile(xs, 0.9)) };
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   if (PIN) pinTo(process.pid, DRIVER_CPUS);
   const sink = await startSink();
@@ -642,7 +677,7 @@ async function main(): Promise<void> {
   const inProcessResults = { fastify: await inProcess('fastify', sink.url), express: await inProcess('express', sink.url) };
   if (ONLY === 'in-process') {
     const sinkCounts = await sink.close();
-    process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'in-process', micro: MICRO, node: process.version, in_process: inProcessResults, sink: sinkCounts })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'middleware', only: 'in-process', micro: MICRO, node: process.version, in_process: inProcessResults, rows_pause: await rowsPause(), sink: sinkCounts })}\n`);
     return;
   }
   const seq = new Map<string, number[]>();

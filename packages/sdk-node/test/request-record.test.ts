@@ -225,6 +225,30 @@ describe('the compact request record', () => {
     await onTimer.close();
   });
 
+  it('keeps every row once when the app\'s onError records a request while rows are being written', async () => {
+    for (const batchSize of [3, 2]) {
+      const ebb = fakeEbb();
+      let tracker: ReturnType<typeof createRequestTracker<Req>> | null = null;
+      // Told that the first request is too big to send, the app records another request at once.
+      const client = realClient(ebb.fetch, { batchSize, onError: () => tracker!.record({ headers: {} }, 'GET', '/quests/:id', 200, 9, undefined, undefined) });
+      tracker = createRequestTracker<Req>(client, {});
+      tracker.record({ headers: {} }, 'GET', `/${'x'.repeat(1_100_000)}`, 200, 0, undefined, undefined);
+      tracker.record({ headers: {} }, 'GET', '/quests/:id', 200, 1, undefined, undefined);
+      await client.flush();
+      await client.close();
+      const durations = ebb.events().map((e) => (e.props as { duration_ms: number }).duration_ms);
+      if (batchSize === 3) {
+        // Room among the rows: the request from onError is written in the same loop, after the one waiting.
+        expect(durations).toEqual([1, 9]);
+        expect(client.stats()).toMatchObject({ accepted: 2, droppedBy: { invalid: 1 } });
+      } else {
+        // The rows are full while they are being written: that request is dropped and counted.
+        expect(durations).toEqual([1]);
+        expect(client.stats()).toMatchObject({ accepted: 1, droppedBy: { invalid: 2 } });
+      }
+    }
+  });
+
   it('grows the body for requests bigger than its first buffer, keeping every event whole in one batch', async () => {
     const ebb = fakeEbb();
     // Batches of 20 start in a 6,400-byte buffer; 20 requests with 500-character User-Agents take about 13 KB.
